@@ -1,0 +1,207 @@
+# gort: the one entry point. `make` builds APP for ARCH, `make run` boots
+# it under QEMU, `make test` builds and boots every test on every arch,
+# `make bench` compares against Go in a Linux guest. See README.md.
+#
+# Anything missing (Debian packages, picolibc, libfdt) is installed by
+# tools/setup.sh, which the first make of a fresh clone runs by itself.
+
+ARCH ?= x86_64
+APP ?= examples/hello.c
+CMDLINE ?=
+SMP ?= 1
+MEM ?= 512M
+ACCEL ?= auto
+MACHINE ?=
+TIMEOUT ?= 600
+export CMDLINE
+
+ARCHES := x86_64 aarch64 riscv64
+MAKEFLAGS += --no-builtin-rules --no-builtin-variables
+.SUFFIXES:
+# Keep every intermediate file (objects, generated name files).
+.SECONDARY:
+B := build
+BA := $(B)/$(ARCH)
+OUT ?= $(BA)/out
+
+# --- setup -----------------------------------------------------------------
+# The top-level make checks once; sub-makes inherit GORT_SETUP_CHECKED.
+ifndef GORT_SETUP_CHECKED
+GORT_SETUP_NEEDED := $(shell sh tools/setup.sh --check >/dev/null 2>&1 || echo yes)
+export GORT_SETUP_CHECKED := 1
+endif
+SETUP := $(if $(GORT_SETUP_NEEDED),setup)
+
+.PHONY: all run test bench setup clean images tools unit-tests
+all: app
+
+setup:
+	sh tools/setup.sh
+
+# --- guest toolchain -------------------------------------------------------
+ifeq ($(ARCH),x86_64)
+CROSS :=
+ARCH_CFLAGS := -m64 -mno-red-zone -fno-pic -fno-pie -mno-omit-leaf-frame-pointer
+ARCH_LDFLAGS := -no-pie -Wl,--no-warn-rwx-segments
+else ifeq ($(ARCH),aarch64)
+CROSS := aarch64-linux-gnu-
+ARCH_CFLAGS := -mcpu=cortex-a72 -fno-pic -fno-pie -mno-omit-leaf-frame-pointer
+ARCH_LDFLAGS := -Wl,--no-warn-rwx-segments
+else ifeq ($(ARCH),riscv64)
+CROSS := riscv64-unknown-elf-
+ARCH_CFLAGS := -march=rv64gc -mabi=lp64d -mcmodel=medany
+ARCH_LDFLAGS := -Wl,--no-warn-rwx-segments
+else
+$(error ARCH must be one of: $(ARCHES))
+endif
+
+CC := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+DEPS := $(B)/deps/$(ARCH)
+# Evaluated once, on first use (after setup has installed the compiler).
+GCC_INCLUDE = $(eval GCC_INCLUDE := $$(shell $(CC) -print-file-name=include))$(GCC_INCLUDE)
+GCC_INCLUDE_FIXED = $(eval GCC_INCLUDE_FIXED := \
+	$$(shell $(CC) -print-file-name=include-fixed))$(GCC_INCLUDE_FIXED)
+LIBGCC = $(eval LIBGCC := $$(shell $(CC) $(ARCH_CFLAGS) -print-libgcc-file-name))$(LIBGCC)
+
+GUEST_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -ffreestanding -fno-stack-protector \
+	-fno-omit-frame-pointer -ffunction-sections -fdata-sections -fno-common \
+	$(ARCH_CFLAGS) -nostdinc -isystem $(DEPS)/picolibc/include -isystem $(GCC_INCLUDE) \
+	$(addprefix -isystem ,$(filter /%,$(GCC_INCLUDE_FIXED))) \
+	-I$(DEPS)/libfdt/include -Iinclude -I. -Iarch/$(ARCH) -MMD -MP -MF $@.d
+GUEST_LIBS = $(DEPS)/libfdt/lib/libfdt.a $(DEPS)/picolibc/lib/libc.a $(LIBGCC)
+
+# The runtime: every machine-independent file plus this arch's.
+KSRCS := $(wildcard kernel/*.c runtime/*.c drivers/*.c) \
+	$(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S boot/$(ARCH)/*.c boot/$(ARCH)/*.S)
+KOBJS := $(patsubst %,$(BA)/obj/%.o,$(KSRCS))
+
+$(BA)/obj/%.c.o: %.c | $(SETUP)
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(BA)/obj/%.S.o: %.S | $(SETUP)
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+# argv[0] of an image: its application's name.
+$(BA)/names/%.c:
+	@mkdir -p $(@D)
+	printf 'const char gort_app_name[] = "%s";\n' '$*' > $@
+
+$(BA)/names/%.o: $(BA)/names/%.c | $(SETUP)
+	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+# link(image, objects): the image from the runtime, the app's objects and
+# the libraries; the Image form (Linux boot header, for U-Boot booti) on
+# aarch64 and riscv64.
+define link
+	@mkdir -p $(dir $(1))
+	$(CC) $(ARCH_CFLAGS) $(ARCH_LDFLAGS) -nostdlib -static -Wl,--gc-sections \
+		-Wl,--build-id=none -Wl,-T,linker/$(ARCH).ld -o $(1) $(KOBJS) $(2) \
+		-Wl,--start-group $(GUEST_LIBS) -Wl,--end-group
+	$(if $(filter x86_64,$(ARCH)),,$(OBJCOPY) -O binary $(1) $(basename $(1)).Image)
+endef
+
+# --- the application -------------------------------------------------------
+APP_PATH := $(abspath $(patsubst ~/%,$(HOME)/%,$(patsubst %/,%,$(APP))))
+APP_NAME := $(basename $(notdir $(APP_PATH)))
+APP_SRCS := $(if $(filter %.c,$(APP_PATH)),$(APP_PATH),$(wildcard $(APP_PATH)/*.c))
+APP_OBJS := $(foreach s,$(APP_SRCS),$(BA)/app/$(APP_NAME)/$(basename $(notdir $(s))).o)
+APP_ELF := $(BA)/$(APP_NAME).elf
+
+$(foreach s,$(APP_SRCS),$(eval \
+$(BA)/app/$(APP_NAME)/$(basename $(notdir $(s))).o: $(s) | $(SETUP) ; \
+	@mkdir -p $$(@D) && $$(CC) $$(GUEST_CFLAGS) -c $$< -o $$@))
+
+.PHONY: app
+app: $(APP_ELF)
+$(APP_ELF): $(KOBJS) $(APP_OBJS) $(BA)/names/$(APP_NAME).o linker/$(ARCH).ld
+	$(if $(APP_SRCS),,$(error APP=$(APP): no .c files there))
+	$(call link,$@,$(APP_OBJS) $(BA)/names/$(APP_NAME).o)
+
+# --- tests, benchmarks and the calibration guest: one .c file each --------
+TESTS := $(wildcard tests/qemu/*.c)
+TEST_ELFS := $(patsubst tests/qemu/%.c,$(BA)/tests/%.elf,$(TESTS))
+$(BA)/tests/%.elf: $(BA)/obj/tests/qemu/%.c.o $(BA)/names/%.o $(KOBJS) linker/$(ARCH).ld
+	$(call link,$@,$< $(BA)/names/$*.o)
+
+$(BA)/bench/%.elf: $(BA)/obj/bench/%.c.o $(BA)/names/%.o $(KOBJS) linker/$(ARCH).ld
+	$(call link,$@,$< $(BA)/names/$*.o)
+
+$(BA)/guest/%.elf: $(BA)/obj/tools/guest/%.c.o $(BA)/names/%.o $(KOBJS) linker/$(ARCH).ld
+	$(call link,$@,$< $(BA)/names/$*.o)
+
+CALIBRATION := $(B)/x86_64/guest/calibrate.elf
+
+images: $(TEST_ELFS) $(if $(filter x86_64,$(ARCH)),$(CALIBRATION))
+
+# --- host tools and unit tests ---------------------------------------------
+HOST_CC := gcc
+HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -I.
+SAN_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -I. -Iinclude \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+$(B)/tools/gort-run: tools/gort-run.c $(wildcard tools/run_*.c tools/run_*.h)
+$(B)/tools/gort-test: tools/gort-test.c $(wildcard tools/test_*.c tools/test_*.h)
+$(B)/tools/gort-bench: tools/gort-bench.c $(wildcard tools/bench_*.c tools/bench_*.h)
+$(B)/tools/mkinitramfs: tools/mkinitramfs.c
+$(B)/tools/%: | $(SETUP)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^)
+
+TOOLS := $(B)/tools/gort-run $(B)/tools/gort-test
+tools: $(TOOLS)
+
+# Each unit test names the arch-independent sources it tests.
+UNIT_cmdline_test := kernel/cmdline.c
+UNIT_settings_test := runtime/settings.c
+UNIT_run_accel_test := $(filter-out tools/gort-run.c,$(wildcard tools/run_*.c))
+UNIT_test_directives_test := tools/test_directives.c
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/*_test.c))
+$(B)/unit/%: tests/unit/%.c | $(SETUP)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(SAN_CFLAGS) -o $@ $< $(UNIT_$*)
+$(foreach t,$(UNIT_TESTS),$(eval $(t): $(UNIT_$(notdir $(t)))))
+unit-tests: $(UNIT_TESTS)
+
+# --- run, test, bench --------------------------------------------------------
+run: $(APP_ELF) $(B)/tools/gort-run $(if $(filter x86_64,$(ARCH)),calibration)
+	$(B)/tools/gort-run --arch $(ARCH) --image $(APP_ELF) --cmdline "$$CMDLINE" \
+		--smp $(SMP) --mem $(MEM) --out $(OUT) --accel $(ACCEL) --timeout $(TIMEOUT) \
+		$(if $(MACHINE),--machine $(MACHINE)) --calibration-image $(CALIBRATION)
+
+.PHONY: calibration
+calibration: | $(SETUP)
+	$(MAKE) ARCH=x86_64 $(CALIBRATION)
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+test: | $(SETUP)
+	$(MAKE) -j$(JOBS) tools unit-tests
+	for a in $(ARCHES); do $(MAKE) -j$(JOBS) ARCH=$$a images || exit 1; done
+	$(B)/tools/gort-test --runner $(B)/tools/gort-run --build $(B) --arches "$(ARCHES)" \
+		--jobs $(JOBS) $(if $(FILTER),--filter $(FILTER)) \
+		--unit $(UNIT_TESTS) -- $(TESTS)
+
+# The same workloads in Go, each a static /init of a minimal Linux guest.
+.SECONDEXPANSION:
+BENCHES := $(patsubst bench/%.c,%,$(wildcard bench/*.c))
+GO_ENV := CGO_ENABLED=0 GO111MODULE=on GOWORK=off GOFLAGS=-mod=mod GOPROXY=off \
+	GOTOOLCHAIN=local GOENV=off GOPATH=$(CURDIR)/$(B)/bench/gopath \
+	GOCACHE=$(CURDIR)/$(B)/bench/gocache
+$(B)/bench/go/%: bench/go/go.mod $$(wildcard bench/go/$$*/*.go) | $(SETUP)
+	@mkdir -p $(@D)
+	cd bench/go && env $(GO_ENV) go build -trimpath -buildvcs=false -o $(CURDIR)/$@ ./$*
+$(B)/bench/%.cpio: $(B)/bench/go/% $(B)/tools/mkinitramfs
+	$(B)/tools/mkinitramfs $@ init=$<
+
+bench: | $(SETUP)
+	$(MAKE) -j$(JOBS) ARCH=x86_64 $(B)/tools/gort-run $(B)/tools/gort-bench \
+		$(B)/tools/mkinitramfs $(CALIBRATION) $(BENCHES:%=$(B)/x86_64/bench/%.elf) \
+		$(BENCHES:%=$(B)/bench/go/%) $(BENCHES:%=$(B)/bench/%.cpio)
+	$(B)/tools/gort-bench --build $(B) $(if $(filter-out auto,$(ACCEL)),--accel $(ACCEL))
+
+clean:
+	rm -rf $(B)/x86_64 $(B)/aarch64 $(B)/riscv64 $(B)/tools $(B)/unit $(B)/bench
+
+-include $(shell find $(BA) -name '*.o.d' 2>/dev/null)

@@ -1,0 +1,77 @@
+/*
+ * aarch64 EL1 exception vectors (VBAR_EL1): 16 entries of 0x80 bytes, for
+ * {current EL with SP_EL0, current EL with SP_ELx, lower EL AArch64, lower
+ * EL AArch32} x {synchronous, IRQ, FIQ, SError}. Each entry makes room for a
+ * struct trapframe (arch/aarch64/trap.c) on the current stack, saves x0 and
+ * x1, and joins trap_common with its index in x0; trap_common saves the
+ * rest (x2-x30, the interrupted sp, ELR, SPSR, ESR, FAR) and calls
+ * aarch64_trap(frame, index). If that returns, the registers are restored
+ * and eret resumes the interrupted code.
+ */
+#define FRAME_SIZE 288
+
+	.macro VENTRY index
+	.balign 0x80
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #0]
+	mov	x0, #\index
+	b	trap_common
+	.endm
+
+	.text
+	.balign 2048
+	.globl aarch64_vectors
+aarch64_vectors:
+	.irp i, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+	VENTRY \i
+	.endr
+
+trap_common:
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x19, [sp, #144]
+	stp	x20, x21, [sp, #160]
+	stp	x22, x23, [sp, #176]
+	stp	x24, x25, [sp, #192]
+	stp	x26, x27, [sp, #208]
+	stp	x28, x29, [sp, #224]
+	add	x1, sp, #FRAME_SIZE
+	stp	x30, x1, [sp, #240]
+	mrs	x1, elr_el1
+	mrs	x2, spsr_el1
+	stp	x1, x2, [sp, #256]
+	mrs	x1, esr_el1
+	mrs	x2, far_el1
+	stp	x1, x2, [sp, #272]
+	mov	x1, x0
+	mov	x0, sp
+	bl	aarch64_trap
+	ldp	x1, x2, [sp, #256]
+	msr	elr_el1, x1
+	msr	spsr_el1, x2
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x19, [sp, #144]
+	ldp	x20, x21, [sp, #160]
+	ldp	x22, x23, [sp, #176]
+	ldp	x24, x25, [sp, #192]
+	ldp	x26, x27, [sp, #208]
+	ldp	x28, x29, [sp, #224]
+	ldr	x30, [sp, #240]
+	add	sp, sp, #FRAME_SIZE
+	eret
+
+	.section .note.GNU-stack, "", %progbits

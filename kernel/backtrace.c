@@ -1,0 +1,53 @@
+/*
+ * Frame-pointer walks; see backtrace.h for the frame layout and the rules
+ * that keep a walk over a corrupt stack safe.
+ */
+#include "kernel/backtrace.h"
+
+#include "kernel/arch.h"
+#include "kernel/console.h"
+
+extern char boot_stack_bottom[], boot_stack_top[];
+
+struct stack_bounds boot_stack_bounds(void)
+{
+	return (struct stack_bounds){(uintptr_t)boot_stack_bottom, (uintptr_t)boot_stack_top};
+}
+
+static int frame_ok(uintptr_t fp, struct stack_bounds stack)
+{
+	intptr_t lowest = ARCH_FRAME_LINK_OFFSET < ARCH_FRAME_RET_OFFSET ? ARCH_FRAME_LINK_OFFSET
+									 : ARCH_FRAME_RET_OFFSET;
+	intptr_t highest = ARCH_FRAME_LINK_OFFSET > ARCH_FRAME_RET_OFFSET ? ARCH_FRAME_LINK_OFFSET
+									  : ARCH_FRAME_RET_OFFSET;
+	if (fp == 0 || fp % sizeof(uintptr_t) != 0)
+		return 0;
+	return fp + lowest >= stack.lo && fp + highest + sizeof(uintptr_t) <= stack.hi;
+}
+
+int backtrace_collect(uintptr_t pc, uintptr_t fp, struct stack_bounds stack, uintptr_t *pcs,
+		      int max)
+{
+	int n = 0;
+	if (n < max)
+		pcs[n++] = pc;
+	while (n < max && frame_ok(fp, stack)) {
+		uintptr_t ret = *(const uintptr_t *)(fp + ARCH_FRAME_RET_OFFSET);
+		uintptr_t next = *(const uintptr_t *)(fp + ARCH_FRAME_LINK_OFFSET);
+		if (ret == 0)
+			break;
+		pcs[n++] = ret;
+		if (next <= fp)
+			break;
+		fp = next;
+	}
+	return n;
+}
+
+void backtrace_print(uintptr_t pc, uintptr_t fp, struct stack_bounds stack)
+{
+	uintptr_t pcs[BACKTRACE_MAX_FRAMES];
+	int n = backtrace_collect(pc, fp, stack, pcs, BACKTRACE_MAX_FRAMES);
+	for (int i = 0; i < n; i++)
+		console_printf("  #%d pc=0x%016lx\n", i, (unsigned long)pcs[i]);
+}

@@ -1,0 +1,19 @@
+/*
+ * The hand-off from the arch's boot code to the machine-independent kernel,
+ * and from the kernel to the runtime.
+ */
+#ifndef GORT_KERNEL_BOOT_H
+#define GORT_KERNEL_BOOT_H
+
+/* Called once by the arch's boot code on the boot CPU, on the boot stack,
+ * with the MMU on, trap vectors installed and the memory map recorded.
+ * cmdline is the boot command line as the loader gave it (NULL if none);
+ * it is copied before anything else can overwrite it. */
+_Noreturn void kernel_main(const char *cmdline);
+
+/* The runtime's entry, called by kernel_main once the machine services are
+ * up: env is the NULL-terminated environment from the command line, args
+ * the NULL-terminated words after "--". Runs the program and exits. */
+_Noreturn void runtime_start(char **env, char **args, int nargs);
+
+#endif

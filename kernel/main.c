@@ -1,0 +1,40 @@
+/*
+ * kernel_main: from "the arch has booted" to "the runtime runs main".
+ *
+ * It marks the start of gort's output for the host runner (everything the
+ * firmware printed before is not the program's), copies and splits the
+ * command line, reports words it cannot use, and starts the runtime.
+ */
+#include "kernel/boot.h"
+
+#include <string.h>
+
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+
+static char cmdline_buf[CMDLINE_MAX_BYTES];
+static struct cmdline cmdline;
+
+_Noreturn void kernel_main(const char *raw)
+{
+	console_record("boot");
+	size_t len = raw != NULL ? strnlen(raw, sizeof cmdline_buf) : 0;
+	if (len == sizeof cmdline_buf) {
+		console_printf("gort: boot command line longer than %d bytes; the rest is ignored\n",
+			       CMDLINE_MAX_BYTES - 1);
+		len--;
+	}
+	memcpy(cmdline_buf, raw != NULL ? raw : "", len);
+	cmdline_buf[len] = '\0';
+	cmdline_split(cmdline_buf, &cmdline);
+	for (int i = 0; i < cmdline.nignored; i++)
+		console_printf("gort: ignoring boot parameter '%s': not NAME=value "
+			       "(program arguments go after --)\n",
+			       cmdline.ignored[i]);
+	if (cmdline.unterminated_quote)
+		console_printf("gort: boot command line has an unterminated quote\n");
+	if (cmdline.too_many_words)
+		console_printf("gort: boot command line has more than %d words; the rest is ignored\n",
+			       CMDLINE_MAX_WORDS);
+	runtime_start(cmdline.env, cmdline.args, cmdline.nargs);
+}

@@ -1,0 +1,39 @@
+/*
+ * The report for a trap nobody handles: name, vector, faulting address,
+ * registers, a raw-PC backtrace (symbolized by the host runner until the
+ * image carries its own symbol table), then Go's "fatal error:" line and
+ * exit status 2.
+ *
+ * A trap taken while reporting (a corrupt frame, a console fault) must not
+ * recurse forever: the second entry prints one line and exits at once, and
+ * a trap while exiting (a missing exit device) halts the CPU.
+ */
+#include "kernel/trap.h"
+
+#include "kernel/arch.h"
+#include "kernel/backtrace.h"
+#include "kernel/console.h"
+#include "kernel/exit.h"
+
+/* Unexpected traps taken so far; written with interrupts off. */
+static volatile int depth;
+
+_Noreturn void trap_unexpected(const struct trapframe *tf, const char *name, uint64_t vector,
+			       uint64_t addr)
+{
+	depth++;
+	if (depth > 2)
+		arch_halt();
+	if (depth == 2) {
+		console_printf("\nfatal error: unexpected exception while reporting one (%s)\n",
+			       name);
+		machine_exit(2);
+	}
+	console_printf("unexpected exception: %s (vector %lu) pc=0x%lx addr=0x%lx\n", name,
+		       (unsigned long)vector, (unsigned long)arch_trap_pc(tf), (unsigned long)addr);
+	arch_trap_print_registers(tf);
+	console_printf("backtrace:\n");
+	backtrace_print(arch_trap_pc(tf), arch_trap_fp(tf), boot_stack_bounds());
+	console_printf("fatal error: unexpected exception\n");
+	machine_exit(2);
+}

@@ -1,0 +1,50 @@
+/*
+ * runtime_start: the runtime's half of boot. It installs the environment
+ * (getenv sees the command line's NAME=value words), reads the settings
+ * table from it, builds argv (argv[0] is the application's name) and runs
+ * main; main's return value is the exit status, through exit() so stdio
+ * handlers run as in a hosted C program. gort_exit is os.Exit: no handlers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <gort/runtime.h>
+
+#include "kernel/boot.h"
+#include "kernel/exit.h"
+#include "kernel/memmap.h"
+#include "runtime/settings.h"
+
+#include <archdefs.h>
+
+#define MAX_ARGS 130
+
+extern char **environ;
+extern const char gort_app_name[];
+extern int main(int argc, char **argv);
+
+static char *argv[MAX_ARGS + 1];
+
+_Noreturn void runtime_start(char **env, char **args, int nargs)
+{
+	environ = env;
+	settings_init();
+	if (settings.verbose) {
+		printf("gort: %s on %s, GOOS=gort GOARCH=%s\n", gort_app_name, ARCH_MACHINE,
+		       ARCH_GOARCH);
+		for (char **e = env; *e != NULL; e++)
+			printf("gort: env %s\n", *e);
+		memmap_print();
+	}
+	int argc = 0;
+	argv[argc++] = (char *)gort_app_name;
+	for (int i = 0; i < nargs && argc < MAX_ARGS; i++)
+		argv[argc++] = args[i];
+	argv[argc] = NULL;
+	exit(main(argc, argv));
+}
+
+_Noreturn void gort_exit(int code)
+{
+	machine_exit(code);
+}

@@ -1,0 +1,19 @@
+/*
+ * throw prints Go's fatal-error report. Until the image carries its own
+ * symbol table, the stack is printed as raw PCs, which the host runner
+ * symbolizes.
+ */
+#include "runtime/throw.h"
+
+#include "kernel/arch.h"
+#include "kernel/backtrace.h"
+#include "kernel/console.h"
+#include "kernel/exit.h"
+
+_Noreturn void throw(const char *msg)
+{
+	console_printf("fatal error: %s\n\nruntime stack:\n", msg);
+	backtrace_print((uintptr_t)throw, arch_current_fp(),
+			boot_stack_bounds());
+	machine_exit(2);
+}
