@@ -56,6 +56,7 @@ $(error ARCH must be one of: $(ARCHES))
 endif
 
 CC := $(CROSS)gcc
+LDSCRIPTS := linker/$(ARCH).ld linker/init_fini.ld
 OBJCOPY := $(CROSS)objcopy
 DEPS := $(B)/deps/$(ARCH)
 # Evaluated once, on first use (after setup has installed the compiler).
@@ -98,7 +99,7 @@ $(BA)/names/%.o: $(BA)/names/%.c | $(SETUP)
 define link
 	@mkdir -p $(dir $(1))
 	$(CC) $(ARCH_CFLAGS) $(ARCH_LDFLAGS) -nostdlib -static -Wl,--gc-sections \
-		-Wl,--build-id=none -Wl,-T,linker/$(ARCH).ld -o $(1) $(KOBJS) $(2) \
+		-Wl,--build-id=none -Wl,-L,linker -Wl,-T,linker/$(ARCH).ld -o $(1) $(KOBJS) $(2) \
 		-Wl,--start-group $(GUEST_LIBS) -Wl,--end-group
 	$(if $(filter x86_64,$(ARCH)),,$(OBJCOPY) -O binary $(1) $(basename $(1)).Image)
 endef
@@ -116,20 +117,20 @@ $(BA)/app/$(APP_NAME)/$(basename $(notdir $(s))).o: $(s) | $(SETUP) ; \
 
 .PHONY: app
 app: $(APP_ELF)
-$(APP_ELF): $(KOBJS) $(APP_OBJS) $(BA)/names/$(APP_NAME).o linker/$(ARCH).ld
+$(APP_ELF): $(KOBJS) $(APP_OBJS) $(BA)/names/$(APP_NAME).o $(LDSCRIPTS)
 	$(if $(APP_SRCS),,$(error APP=$(APP): no .c files there))
 	$(call link,$@,$(APP_OBJS) $(BA)/names/$(APP_NAME).o)
 
 # --- tests, benchmarks and the calibration guest: one .c file each --------
 TESTS := $(wildcard tests/qemu/*.c)
 TEST_ELFS := $(patsubst tests/qemu/%.c,$(BA)/tests/%.elf,$(TESTS))
-$(BA)/tests/%.elf: $(BA)/obj/tests/qemu/%.c.o $(BA)/names/%.o $(KOBJS) linker/$(ARCH).ld
+$(BA)/tests/%.elf: $(BA)/obj/tests/qemu/%.c.o $(BA)/names/%.o $(KOBJS) $(LDSCRIPTS)
 	$(call link,$@,$< $(BA)/names/$*.o)
 
-$(BA)/bench/%.elf: $(BA)/obj/bench/%.c.o $(BA)/names/%.o $(KOBJS) linker/$(ARCH).ld
+$(BA)/bench/%.elf: $(BA)/obj/bench/%.c.o $(BA)/names/%.o $(KOBJS) $(LDSCRIPTS)
 	$(call link,$@,$< $(BA)/names/$*.o)
 
-$(BA)/guest/%.elf: $(BA)/obj/tools/guest/%.c.o $(BA)/names/%.o $(KOBJS) linker/$(ARCH).ld
+$(BA)/guest/%.elf: $(BA)/obj/tools/guest/%.c.o $(BA)/names/%.o $(KOBJS) $(LDSCRIPTS)
 	$(call link,$@,$< $(BA)/names/$*.o)
 
 CALIBRATION := $(B)/x86_64/guest/calibrate.elf
@@ -157,6 +158,8 @@ tools: $(TOOLS)
 UNIT_cmdline_test := kernel/cmdline.c
 UNIT_settings_test := runtime/settings.c
 UNIT_run_accel_test := $(filter-out tools/gort-run.c,$(wildcard tools/run_*.c))
+UNIT_run_console_test := $(UNIT_run_accel_test)
+UNIT_run_qemu_args_test := $(UNIT_run_accel_test)
 UNIT_test_directives_test := tools/test_directives.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/*_test.c))
 $(B)/unit/%: tests/unit/%.c | $(SETUP)

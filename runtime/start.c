@@ -1,8 +1,8 @@
 /*
  * runtime_start: the runtime's half of boot. It installs the environment
  * (getenv sees the command line's NAME=value words), reads the settings
- * table from it, builds argv (argv[0] is the application's name) and runs
- * main; main's return value is the exit status, through exit() so stdio
+ * table from it, builds argv (argv[0] is the application's name), runs the
+ * C constructors and then main; main's return value is the exit status, through exit() so stdio
  * handlers run as in a hosted C program. gort_exit is os.Exit: no handlers.
  */
 #include <stdio.h>
@@ -22,6 +22,7 @@
 extern char **environ;
 extern const char gort_app_name[];
 extern int main(int argc, char **argv);
+extern void __libc_init_array(void);
 
 static char *argv[MAX_ARGS + 1];
 
@@ -41,6 +42,7 @@ _Noreturn void runtime_start(char **env, char **args, int nargs)
 	for (int i = 0; i < nargs && argc < MAX_ARGS; i++)
 		argv[argc++] = args[i];
 	argv[argc] = NULL;
+	__libc_init_array();
 	exit(main(argc, argv));
 }
 

@@ -107,7 +107,9 @@ static void check_mark(struct console *c, const char *text, size_t len, double s
 }
 
 /* parse_backtrace recognizes "  #<decimal> pc=0x<hex>", optionally followed by a space and
- * more text, and returns the pc. */
+ * more text, and returns the address to look up: the pc itself for frame #0 (where the
+ * trap or the walk began), pc - 1 for the others, which are return addresses, so that the
+ * lookup lands inside the call instruction rather than on the line after it. */
 static bool parse_backtrace(const char *s, uint64_t *pc)
 {
 	char *end;
@@ -117,6 +119,7 @@ static bool parse_backtrace(const char *s, uint64_t *pc)
 	s += strlen(backtrace_prefix);
 	if (*s < '0' || *s > '9')
 		return false;
+	bool return_address = strtoul(s, NULL, 10) > 0;
 	s += strspn(s, "0123456789");
 	if (strncmp(s, " pc=0x", 6) != 0)
 		return false;
@@ -124,6 +127,8 @@ static bool parse_backtrace(const char *s, uint64_t *pc)
 	if (strspn(s, "0123456789abcdefABCDEF") == 0)
 		return false;
 	*pc = strtoull(s, &end, 16);
+	if (return_address && *pc > 0)
+		*pc -= 1;
 	return *end == '\0' || *end == ' ';
 }
 

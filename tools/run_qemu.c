@@ -32,6 +32,12 @@
  * The poll timeout is the time limit, after which QEMU's group gets SIGKILL. QEMU is only
  * ever signalled before it is reaped, so a recycled pid is never hit. The loop ends once
  * QEMU is reaped and both pipes are drained.
+ *
+ * One QEMU failure does not end QEMU: when KVM cannot run the guest any further (an
+ * instruction its emulator does not know, a failed VM entry), QEMU prints the error and a
+ * register dump, stops the VM and waits for a monitor command that never comes. The
+ * runner recognizes the messages on QEMU's stderr (stopped_markers), gives QEMU a moment to
+ * finish the dump and kills it, instead of waiting for the time limit.
  */
 #define _GNU_SOURCE
 #include "tools/run_qemu.h"
@@ -55,6 +61,7 @@ enum {
 };
 
 static const double interrupt_grace = 2.0; /* seconds QEMU gets to end after SIGINT/TERM */
+static const double stopped_grace = 0.2;   /* seconds to finish the dump of a stopped VM */
 static const double never = 1e300;         /* a deadline that is not set */
 
 static const struct arch_info {
@@ -72,6 +79,14 @@ static const struct arch_info {
 			  {"-semihosting-config", "enable=on,target=native", NULL}},
 	[ARCH_RISCV64] = {"riscv64", "qemu-system-riscv64", {"virt", NULL, NULL}, NULL, "host",
 			  {NULL, NULL, NULL}},
+};
+
+/* QEMU 7.2's messages (accel/kvm/kvm-all.c, target/i386/kvm/kvm.c) before it stops the VM in
+ * RUN_STATE_INTERNAL_ERROR. */
+static const char *const stopped_markers[] = {
+	"KVM internal error",
+	"KVM: entry failed",
+	"error: kvm run failed",
 };
 
 /* The Linux benchmark guest's fixed command line; the user's is appended. */
@@ -189,8 +204,9 @@ struct run {
 	int wait_status;
 	double t0, ended;
 	double kill_at;      /* time limit; never for none or once it has fired */
-	double hard_kill_at; /* after an interrupt: SIGKILL if QEMU is still there */
+	double hard_kill_at; /* QEMU is being ended: SIGKILL if it is still there then */
 	bool timed_out;
+	bool vm_stopped; /* QEMU stopped the guest on a KVM error */
 	int interrupt;
 };
 
@@ -250,8 +266,21 @@ static int poll_timeout_ms(const struct run *s)
 	return ms < 0 ? 0 : ms > 1e9 ? 1000000000 : (int)ms;
 }
 
+/* check_stopped looks for the messages of a VM that QEMU has stopped for good. */
+static void check_stopped(struct run *s, const struct qemu_result *r)
+{
+	for (size_t i = 0; !s->vm_stopped && i < sizeof stopped_markers / sizeof stopped_markers[0];
+	     i++) {
+		if (strstr(r->stderr_text, stopped_markers[i]) != NULL) {
+			s->vm_stopped = true;
+			if (s->hard_kill_at >= never)
+				s->hard_kill_at = proc_now() + stopped_grace;
+		}
+	}
+}
+
 /* drain reads what fd has; returns false at end of file. */
-static bool drain(int fd, char *buf, struct console *con, const struct run *s,
+static bool drain(int fd, char *buf, struct console *con, struct run *s,
 		  struct qemu_result *r)
 {
 	ssize_t n = read(fd, buf, READ_CHUNK);
@@ -270,6 +299,7 @@ static bool drain(int fd, char *buf, struct console *con, const struct run *s,
 	memcpy(r->stderr_text + r->stderr_len, buf, keep);
 	r->stderr_len += keep;
 	r->stderr_text[r->stderr_len] = '\0';
+	check_stopped(s, r);
 	return true;
 }
 
@@ -281,6 +311,8 @@ static void fill_result(const struct run *s, struct qemu_result *r)
 		r->interrupt = s->interrupt;
 	} else if (s->timed_out) {
 		r->end = QEMU_TIMED_OUT;
+	} else if (s->vm_stopped) {
+		r->end = QEMU_STOPPED;
 	} else if (WIFSIGNALED(s->wait_status)) {
 		r->end = QEMU_SIGNALED;
 		r->status = WTERMSIG(s->wait_status);

@@ -60,6 +60,7 @@ enum qemu_end {
 	QEMU_SIGNALED,    /* QEMU was killed by a signal the runner did not send; status */
 	QEMU_TIMED_OUT,   /* the runner killed it at the time limit */
 	QEMU_INTERRUPTED, /* the runner got `interrupt` and passed it on */
+	QEMU_STOPPED,     /* KVM could not go on: QEMU stopped the guest, the runner ended it */
 	QEMU_NOT_STARTED, /* fork or pipe failed; errno-style reason in stderr_text */
 };
 

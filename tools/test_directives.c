@@ -308,10 +308,19 @@ static int check_value(struct parser *ps, enum td_key key, int arch, const char 
 			return fail(
 			    ps, "timeout: \"%s\" is not a number of seconds from 1 to 86400", v);
 		return 0;
-	case TD_EXPECT_EXIT:
-		if (parse_int(v, 0, 255) < 0)
-			return fail(ps, "expect-exit: \"%s\" is not a status from 0 to 255", v);
+	case TD_EXPECT_EXIT: {
+		struct td_list words = {0};
+		td_list_split(&words, v);
+		int rc = words.n == 0 || words.n > TD_MAX_EXITS ? -1 : 0;
+		for (size_t i = 0; rc == 0 && i < words.n; i++)
+			if (parse_int(words.v[i], 0, 255) < 0)
+				rc = -1;
+		td_list_free(&words);
+		if (rc < 0)
+			return fail(ps, "expect-exit: \"%s\" is not a status from 0 to 255 "
+				    "(or up to %d of them)", v, TD_MAX_EXITS);
 		return 0;
+	}
 	case TD_VARIANT:
 		return check_variant(ps, arch, v);
 	case TD_EXPECT_ORDER: {
@@ -506,9 +515,16 @@ static void apply(struct td_plan *p, const struct td_directive *d)
 		td_list_split(&var->args, d->value + n);
 		break;
 	}
-	case TD_EXPECT_EXIT:
-		p->expect_exit = (int)parse_int(d->value, 0, 255);
+	case TD_EXPECT_EXIT: {
+		struct td_list words = {0};
+		td_list_split(&words, d->value);
+		p->nexpect_exits = words.n;
+		for (size_t i = 0; i < words.n; i++)
+			p->expect_exits[i] = (int)parse_int(words.v[i], 0, 255);
+		p->expect_exit = p->expect_exits[0];
+		td_list_free(&words);
 		break;
+	}
 	case TD_EXPECT_LINE:
 		td_list_add(&p->line, d->value);
 		break;
@@ -652,8 +668,20 @@ size_t td_check(const struct td_plan *plan, const struct td_run *run, struct td_
 	size_t n0 = fail->n;
 	const char *out = run->out, *oend = run->out + run->outlen;
 
-	if (run->exit >= 0 && run->exit != plan->expect_exit)
-		td_list_addf(fail, "expected exit %d, got %d%s", plan->expect_exit, run->exit,
+	bool exit_ok = false;
+	char allowed[64] = "";
+	for (size_t i = 0; i < plan->nexpect_exits; i++) {
+		exit_ok |= run->exit == plan->expect_exits[i];
+		size_t len = strlen(allowed);
+		snprintf(allowed + len, sizeof allowed - len, "%s%d", i ? " or " : "",
+		         plan->expect_exits[i]);
+	}
+	if (plan->nexpect_exits == 0) {
+		exit_ok = run->exit == plan->expect_exit;
+		snprintf(allowed, sizeof allowed, "%d", plan->expect_exit);
+	}
+	if (run->exit >= 0 && !exit_ok)
+		td_list_addf(fail, "expected exit %s, got %d%s", allowed, run->exit,
 		             exit_note(run->exit));
 	for (size_t i = 0; i < plan->line.n; i++)
 		if (!has_line(out, run->outlen, plan->line.v[i]))

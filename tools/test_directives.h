@@ -27,7 +27,8 @@
  *   runner-args: ARGS       more runner arguments, split on spaces (repeatable)
  *   variant: NAME ARGS      run once more with these extra runner arguments;
  *                           results and logs are named <test>/NAME (repeatable)
- *   expect-exit: N          the runner's exit status (default 0)
+ *   expect-exit: N [M ...]  the runner's exit status, or one of several
+ *                           (default 0)
  *   expect-line: TEXT       some stdout line is exactly TEXT
  *   expect-contains: TEXT   some stdout line contains TEXT
  *   expect-not-contains: TEXT  no stdout line contains TEXT
@@ -129,13 +130,19 @@ struct td_variant {
 	struct td_list args;
 };
 
+enum {
+	TD_MAX_EXITS = 4
+};
+
 /* What a test needs and expects on one arch: its spec with that arch merged in. */
 struct td_plan {
 	char *cmdline;   /* NULL: no --cmdline */
 	int smp;         /* 0: the runner's default */
 	char *mem;       /* NULL: the runner's default */
 	int timeout;     /* seconds, handed to the runner */
-	int expect_exit; /* 0..255 */
+	int expect_exit; /* 0..255: the first allowed status */
+	int expect_exits[TD_MAX_EXITS]; /* every allowed status */
+	size_t nexpect_exits;
 	bool expect_checksum;
 	struct td_list runner_args;  /* words, general ones first */
 	struct td_list line;         /* expect-line texts */

@@ -1,12 +1,23 @@
 /*
- * Function exit(255) from C runs the atexit handlers, then ends the machine
- * with status 255: the largest status the host can see.
+ * Function exit(255) from C runs the atexit handlers and then the
+ * destructors, and ends the machine with status 255: the largest status the
+ * host can see. Constructors ran before main.
  *
- * expect-order: exiting 255 | atexit ran
+ * expect-order: constructor ran | exiting 255 | atexit ran | destructor ran
  * expect-exit: 255
  */
 #include <stdio.h>
 #include <stdlib.h>
+
+__attribute__((constructor)) static void constructor(void)
+{
+	printf("constructor ran\n");
+}
+
+__attribute__((destructor)) static void destructor(void)
+{
+	printf("destructor ran\n");
+}
 
 static void on_exit_handler(void)
 {

@@ -16,19 +16,22 @@ static void on_exit_handler(void)
 	printf("atexit ran\n");
 }
 
-static void nested(int depth)
+__attribute__((noinline)) static void deeper(void)
 {
-	if (depth == 0) {
-		printf("exiting 7\n");
-		gort_exit(7);
-	}
-	nested(depth - 1);
+	printf("exiting 7\n");
+	gort_exit(7);
+}
+
+__attribute__((noinline)) static void nested(void)
+{
+	deeper();
+	printf("after exit\n");
 }
 
 int main(void)
 {
 	atexit(on_exit_handler);
-	nested(5);
+	nested();
 	printf("after exit\n");
 	return 0;
 }

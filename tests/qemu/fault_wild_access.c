@@ -1,6 +1,7 @@
 /*
  * A load from an unmapped address ends in the exception report with the
- * faulting address, and exit status 2.
+ * faulting address, and exit status 2. The raw Image variants are
+ * symbolized from the ELF beside them.
  *
  * x86_64.expect-contains: unexpected exception: page fault (vector 14)
  * aarch64.expect-contains: unexpected exception: data abort
@@ -9,6 +10,8 @@
  * expect-order: backtrace: | read_wild at | fatal error: unexpected exception
  * expect-not-contains: survived
  * expect-exit: 2
+ * aarch64.variant: image --raw-image
+ * riscv64.variant: image --raw-image
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,7 +1,9 @@
 /*
  * The words after "--" on the boot command line become argv, argv[0] is
  * the application's name, and NAME=value words before "--" are the
- * environment.
+ * environment. Variants boot the same program as a raw Image (the form
+ * U-Boot's booti loads, with the device tree in x0/a1), on x86_64's microvm,
+ * and on aarch64 entered at EL2.
  *
  * cmdline: GREETING=hello -- alpha "beta gamma" delta
  * expect-line: argc=4
@@ -15,6 +17,9 @@
  * aarch64.expect-line: GOARCH=arm64
  * riscv64.expect-line: GOARCH=riscv64
  * x86_64.variant: microvm --machine microvm
+ * aarch64.variant: image --raw-image
+ * riscv64.variant: image --raw-image
+ * aarch64.variant: el2 --machine virt,virtualization=on
  */
 #include <gort.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /*
  * The Go environment variables on the boot command line get Go's
- * treatment: a malformed GOGC or GOMAXPROCS is ignored (with a message),
+ * treatment. A malformed GOGC or GOMAXPROCS is ignored (with a message),
  * a well-formed GOMEMLIMIT is parsed with its unit, GODEBUG is kept as
  * given, an unknown gort. switch and a stray word are reported.
  *

@@ -154,6 +154,22 @@ static void test_parse_defaults(void)
 	td_plan_free(&p);
 	td_spec_free(&spec);
 
+	/* Several allowed exit statuses. */
+	CHECK(parse("// expect-exit: 0 125\n", &spec, err, sizeof err) == 0);
+	td_plan_for(&spec, RV, &p);
+	CHECK(p.nexpect_exits == 2 && p.expect_exits[0] == 0 && p.expect_exits[1] == 125);
+	struct td_list fails = {0};
+	struct td_run run = {.exit = 125, .out = "", .err = ""};
+	td_check(&p, &run, &fails);
+	CHECK(fails.n == 0);
+	run.exit = 2;
+	td_check(&p, &run, &fails);
+	CHECK(fails.n == 1 && strstr(fails.v[0], "expected exit 0 or 125, got 2") != NULL);
+	td_list_free(&fails);
+	td_plan_free(&p);
+	td_spec_free(&spec);
+	CHECK(strstr(parse_err("// expect-exit: 0 1 2 3 4\n"), "is not a status") != NULL);
+
 	CHECK(parse("int main(void) { return 0; }\n", &spec, err, sizeof err) == 0);
 	CHECK(spec.n == 0 && spec.arches == 7);
 	td_spec_free(&spec);
