@@ -169,10 +169,25 @@ $(foreach t,$(UNIT_TESTS),$(eval $(t): $(UNIT_$(notdir $(t)))))
 unit-tests: $(UNIT_TESTS)
 
 # --- run, test, bench --------------------------------------------------------
-run: $(APP_ELF) $(B)/tools/gort-run $(if $(filter x86_64,$(ARCH)),calibration)
-	$(B)/tools/gort-run --arch $(ARCH) --image $(APP_ELF) --cmdline "$$CMDLINE" \
+# make exits 0, 1 or 2 by itself; `make run` exits with the guest's status
+# through a small make plugin (tools/make_exit.c).
+ifneq ($(filter run,$(MAKECMDGOALS)),)
+-load $(B)/tools/make_exit.so
+endif
+$(B)/tools/make_exit.so: tools/make_exit.c | $(SETUP)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -shared -fPIC -o $@ $<
+
+# make expands a target's whole recipe before running it, so the status is
+# read in a second target, after the first has run the guest.
+.PHONY: run-guest
+run-guest: $(APP_ELF) $(B)/tools/gort-run $(if $(filter x86_64,$(ARCH)),calibration)
+	@$(B)/tools/gort-run --arch $(ARCH) --image $(APP_ELF) --cmdline "$$CMDLINE" \
 		--smp $(SMP) --mem $(MEM) --out $(OUT) --accel $(ACCEL) --timeout $(TIMEOUT) \
-		$(if $(MACHINE),--machine $(MACHINE)) --calibration-image $(CALIBRATION)
+		$(if $(MACHINE),--machine $(MACHINE)); echo $$? > $(BA)/run.status
+
+run: run-guest
+	@$(gort-exit $(file < $(BA)/run.status))
 
 .PHONY: calibration
 calibration: | $(SETUP)
