@@ -139,13 +139,14 @@ images: $(TEST_ELFS) $(if $(filter x86_64,$(ARCH)),$(CALIBRATION))
 
 # --- host tools and unit tests ---------------------------------------------
 HOST_CC := gcc
+HOST_LIB := tools/host.c tools/host.h
 HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -I.
 SAN_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -I. -Iinclude \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-$(B)/tools/gort-run: tools/gort-run.c $(wildcard tools/run_*.c tools/run_*.h)
-$(B)/tools/gort-test: tools/gort-test.c $(wildcard tools/test_*.c tools/test_*.h)
-$(B)/tools/gort-bench: tools/gort-bench.c $(wildcard tools/bench_*.c tools/bench_*.h)
+$(B)/tools/gort-run: tools/gort-run.c $(wildcard tools/run_*.c tools/run_*.h) $(HOST_LIB)
+$(B)/tools/gort-test: tools/gort-test.c $(wildcard tools/test_*.c tools/test_*.h) $(HOST_LIB)
+$(B)/tools/gort-bench: tools/gort-bench.c $(wildcard tools/bench_*.c tools/bench_*.h) $(HOST_LIB)
 $(B)/tools/mkinitramfs: tools/mkinitramfs.c
 $(B)/tools/%: | $(SETUP)
 	@mkdir -p $(@D)
@@ -157,12 +158,12 @@ tools: $(TOOLS)
 # Each unit test names the arch-independent sources it tests.
 UNIT_cmdline_test := kernel/cmdline.c
 UNIT_settings_test := runtime/settings.c
-UNIT_run_accel_test := $(filter-out tools/gort-run.c,$(wildcard tools/run_*.c))
+UNIT_run_accel_test := $(filter-out tools/gort-run.c,$(wildcard tools/run_*.c)) tools/host.c
 UNIT_run_console_test := $(UNIT_run_accel_test)
 UNIT_run_qemu_args_test := $(UNIT_run_accel_test)
-UNIT_test_directives_test := tools/test_directives.c
+UNIT_test_directives_test := tools/test_directives.c tools/host.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/*_test.c))
-$(B)/unit/%: tests/unit/%.c | $(SETUP)
+$(B)/unit/%: tests/unit/%.c tests/unit/check.h | $(SETUP)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(SAN_CFLAGS) -o $@ $< $(UNIT_$*)
 $(foreach t,$(UNIT_TESTS),$(eval $(t): $(UNIT_$(notdir $(t)))))

@@ -38,6 +38,7 @@
  * to stderr. Exit status 0 when every run reached its mark, 1 otherwise, 2 for usage.
  */
 #define _GNU_SOURCE
+#include "tools/host.h"
 #include <elf.h>
 #include <errno.h>
 #include <glob.h>
@@ -102,30 +103,6 @@ struct run {
 	char *err; /* the runner's stderr: marks, decisions, failures */
 	int status;
 };
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("gort-bench: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		die("out of memory");
-	va_end(ap);
-	return s;
-}
 
 /* A growable byte buffer, always NUL-terminated. */
 struct buf {
@@ -601,6 +578,7 @@ int main(int argc, char **argv)
 	int failed = 0, ran = 0;
 	char *runner, *gobin, gover[64], kernel[PATH_MAX];
 
+	host_init("gort-bench", 1);
 	parse_options(argc, argv, &opt);
 	if (opt.kernel == NULL) {
 		newest_kernel(kernel, sizeof kernel);

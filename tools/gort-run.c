@@ -42,6 +42,7 @@
  * build/x86_64/guest/). Without one and without a cached verdict, the runner uses TCG.
  */
 #define _GNU_SOURCE
+#include "tools/host.h"
 #include "tools/run_accel.h"
 #include "tools/run_addr2line.h"
 #include "tools/run_console.h"
@@ -123,21 +124,6 @@ static const char usage_text[] =
 	"Exit status: the guest's; 124 on timeout; 125 if QEMU failed, the guest ended without\n"
 	"reporting a status, or the arguments are wrong.\n";
 
-static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-/* fail reports a problem with the request itself and exits 125. */
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("gort-run: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	exit(EXIT_RUNNER);
-}
-
 static int parse_int(const char *opt, const char *s, int lo, int hi)
 {
 	char *end;
@@ -146,7 +132,7 @@ static int parse_int(const char *opt, const char *s, int lo, int hi)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-		fail("%s must be a whole number from %d to %d, not \"%s\"", opt, lo, hi, s);
+		die("%s must be a whole number from %d to %d, not \"%s\"", opt, lo, hi, s);
 	return (int)v;
 }
 
@@ -158,7 +144,7 @@ static double parse_seconds(const char *opt, const char *s)
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno != 0 || end == s || *end != '\0' || !(v >= 0) || v > 1e6)
-		fail("%s must be a number of seconds (0 for no limit), not \"%s\"", opt, s);
+		die("%s must be a number of seconds (0 for no limit), not \"%s\"", opt, s);
 	return v;
 }
 
@@ -169,7 +155,7 @@ static void check_mem(const char *s)
 
 	if (digits == 0 || (s[digits] != '\0' && (strchr("KMGTkmgt", s[digits]) == NULL ||
 						  s[digits + 1] != '\0')))
-		fail("--mem must be a size such as 512M or 2G, not \"%s\"", s);
+		die("--mem must be a size such as 512M or 2G, not \"%s\"", s);
 }
 
 /* The options that take a value (all but --verbose and --help). */
@@ -207,22 +193,22 @@ static void parse_args(int argc, char **argv, struct options *o)
 			continue;
 		}
 		if (strncmp(a, "--", 2) != 0)
-			fail("unexpected argument \"%s\" (gort-run -h for usage)", a);
+			die("unexpected argument \"%s\" (gort-run -h for usage)", a);
 		eq = strchr(a, '=');
 		name_len = eq != NULL ? (size_t)(eq - a) : strlen(a);
 		if (!known_option(a, name_len))
-			fail("unknown option %.*s (gort-run -h for usage)", (int)name_len, a);
+			die("unknown option %.*s (gort-run -h for usage)", (int)name_len, a);
 		if (eq != NULL) {
 			*eq = '\0';
 			val = eq + 1;
 		} else if (i + 1 < argc) {
 			val = argv[++i];
 		} else {
-			fail("%s needs a value (gort-run -h for usage)", a);
+			die("%s needs a value (gort-run -h for usage)", a);
 		}
 		if (strcmp(a, "--arch") == 0) {
 			if (!qemu_arch_parse(val, &o->arch))
-				fail("unknown arch \"%s\": use x86_64, aarch64 or riscv64", val);
+				die("unknown arch \"%s\": use x86_64, aarch64 or riscv64", val);
 			o->have_arch = true;
 		} else if (strcmp(a, "--image") == 0) {
 			o->image = val;
@@ -242,7 +228,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		} else if (strcmp(a, "--accel") == 0) {
 			if (strcmp(val, "auto") != 0 && strcmp(val, "kvm") != 0 &&
 			    strcmp(val, "tcg") != 0)
-				fail("--accel must be auto, kvm or tcg, not \"%s\"", val);
+				die("--accel must be auto, kvm or tcg, not \"%s\"", val);
 			o->accel = val;
 		} else if (strcmp(a, "--machine") == 0) {
 			o->machine = val;
@@ -258,41 +244,41 @@ static void parse_args(int argc, char **argv, struct options *o)
 
 	if (o->linux_kernel != NULL) {
 		if (o->image != NULL)
-			fail("--image and --linux exclude each other");
+			die("--image and --linux exclude each other");
 		if (o->initrd == NULL)
-			fail("--linux needs --initrd");
+			die("--linux needs --initrd");
 		if (o->have_arch && o->arch != ARCH_X86_64)
-			fail("--linux boots x86_64 only");
+			die("--linux boots x86_64 only");
 		o->arch = ARCH_X86_64;
 	} else {
 		if (o->image == NULL)
-			fail("--image ELF (or --linux) is required (gort-run -h for usage)");
+			die("--image ELF (or --linux) is required (gort-run -h for usage)");
 		if (!o->have_arch)
-			fail("--arch is required with --image");
+			die("--arch is required with --image");
 		if (o->initrd != NULL)
-			fail("--initrd goes with --linux");
+			die("--initrd goes with --linux");
 		if (o->raw_image) {
 			size_t len = strlen(o->image);
 			if (o->arch == ARCH_X86_64)
-				fail("--raw-image: x86_64 boots its ELF (PVH) only");
+				die("--raw-image: x86_64 boots its ELF (PVH) only");
 			if (len < 4 || strcmp(o->image + len - 4, ".elf") != 0)
-				fail("--raw-image needs --image NAME.elf (the Image is NAME.Image)");
+				die("--raw-image needs --image NAME.elf (the Image is NAME.Image)");
 			snprintf(o->raw_image_path, sizeof o->raw_image_path, "%.*s.Image",
 				 (int)(len - 4), o->image);
 			o->image = o->raw_image_path;
 		}
 	}
 	if (o->machine != NULL && !qemu_machine_supported(o->arch, o->machine))
-		fail("machine \"%s\" is not one gort boots on %s (%s)", o->machine,
+		die("machine \"%s\" is not one gort boots on %s (%s)", o->machine,
 		     qemu_arch_name(o->arch), o->arch == ARCH_X86_64 ? "q35 or microvm" : "virt");
 	if (o->mark != NULL && o->mark[0] == '\0')
-		fail("--mark needs a non-empty text");
+		die("--mark needs a non-empty text");
 }
 
 static void check_readable(const char *what, const char *path)
 {
 	if (access(path, R_OK) != 0)
-		fail("cannot read %s %s: %s", what, path, strerror(errno));
+		die("cannot read %s %s: %s", what, path, strerror(errno));
 }
 
 /* make_dirs is mkdir -p. */
@@ -302,20 +288,20 @@ static void make_dirs(const char *path)
 	struct stat st;
 
 	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-		fail("--out path is too long");
+		die("--out path is too long");
 	for (char *p = buf + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
 		char c = *p;
 		*p = '\0';
 		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-			fail("cannot create %s: %s", buf, strerror(errno));
+			die("cannot create %s: %s", buf, strerror(errno));
 		*p = c;
 		if (c == '\0')
 			break;
 	}
 	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-		fail("--out %s is not a folder", path);
+		die("--out %s is not a folder", path);
 }
 
 /* program_dir finds the folder holding this executable (build/tools). */
@@ -459,7 +445,7 @@ static enum accel choose_accel(const struct options *o, int sigfd, char *why, si
 			snprintf(kvm_why, sizeof kvm_why, "%s guest, %s host",
 				 qemu_arch_name(o->arch), u.machine);
 		if (strcmp(o->accel, "kvm") == 0)
-			fail("--accel kvm: %s", kvm_why);
+			die("--accel kvm: %s", kvm_why);
 		snprintf(why, n, "%s", kvm_why);
 		return ACCEL_TCG;
 	}
@@ -589,6 +575,7 @@ int main(int argc, char **argv)
 	enum accel accel;
 	int sigfd, status;
 
+	host_init("gort-run", EXIT_RUNNER);
 	parse_args(argc, argv, &o);
 	if (o.linux_kernel != NULL) {
 		check_readable("kernel", o.linux_kernel);
@@ -602,7 +589,7 @@ int main(int argc, char **argv)
 		make_dirs(o.out);
 	sigfd = proc_signals_init();
 	if (sigfd < 0)
-		fail("cannot set up signal handling: %s", strerror(errno));
+		die("cannot set up signal handling: %s", strerror(errno));
 
 	accel = choose_accel(&o, sigfd, why, sizeof why);
 	if (o.verbose)

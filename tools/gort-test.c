@@ -59,6 +59,7 @@
  * interrupted.
  */
 #define _GNU_SOURCE
+#include "tools/host.h"
 #include "test_directives.h"
 
 #include <dirent.h>
@@ -133,40 +134,6 @@ static int name_width = 4;
 
 static sigset_t wait_sigs; /* blocked in the harness, awaited with sigtimedwait */
 static sigset_t orig_mask; /* restored in each child before exec */
-
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("gort-test: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	exit(2);
-}
-
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		die("out of memory");
-	va_end(ap);
-	return s;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-	if (!p)
-		die("out of memory");
-	return p;
-}
 
 /* plural names n tests in a total line. */
 static const char *plural(int n)
@@ -774,6 +741,7 @@ static void parse_args(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	host_init("gort-test", 2);
 	parse_args(argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 

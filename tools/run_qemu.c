@@ -40,6 +40,7 @@
  * finish the dump and kills it, instead of waiting for the time limit.
  */
 #define _GNU_SOURCE
+#include "tools/host.h"
 #include "tools/run_qemu.h"
 
 #include "tools/run_proc.h"
@@ -136,22 +137,6 @@ static void add2(struct qemu_args *a, const char *opt, const char *val)
 {
 	add(a, opt);
 	add(a, val);
-}
-
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0) {
-		perror("gort-run");
-		exit(125);
-	}
-	va_end(ap);
-	return s;
 }
 
 void qemu_args_build(struct qemu_args *a, const struct qemu_config *cfg)

@@ -24,6 +24,7 @@
  * "checksum-begin" and the guest's "checksum:" line, which lets a test print
  * large deterministic output and prove none of it was lost or garbled.
  */
+#include "tools/host.h"
 #include "test_directives.h"
 
 #include <ctype.h>
@@ -61,24 +62,6 @@ static const struct {
     [TD_EXPECT_ORDER] = {"expect-order", K_REPEAT},
     [TD_EXPECT_CHECKSUM] = {"expect-checksum", K_BARE},
 };
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p) {
-		fputs("gort-test: out of memory\n", stderr);
-		exit(2);
-	}
-	return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *r = xrealloc(NULL, n + 1);
-	memcpy(r, s, n);
-	r[n] = '\0';
-	return r;
-}
 
 const char *td_key_name(enum td_key k)
 {

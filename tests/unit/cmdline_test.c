@@ -8,16 +8,8 @@
 
 #include "kernel/cmdline.h"
 
-static int failures;
+#include "tests/unit/check.h"
 
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-				#cond);                                              \
-			failures++;                                                  \
-		}                                                                    \
-	} while (0)
 
 static void split(const char *text, char *buf, size_t n, struct cmdline *c)
 {
@@ -65,7 +57,5 @@ int main(void)
 	CHECK(c.too_many_words && c.nargs == CMDLINE_MAX_WORDS);
 	CHECK(c.args[CMDLINE_MAX_WORDS] == NULL);
 
-	if (failures == 0)
-		printf("cmdline_test: ok\n");
-	return failures != 0;
+	return check_status("cmdline_test");
 }

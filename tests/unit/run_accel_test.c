@@ -16,15 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static int failures;
+#include "tests/unit/check.h"
 
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-			failures++;                                                        \
-		}                                                                          \
-	} while (0)
 
 static struct accel_run ran(enum accel_outcome o, double s)
 {
@@ -177,9 +170,5 @@ int main(void)
 	test_key();
 	test_cache_text();
 	test_cache_file();
-	if (failures != 0) {
-		fprintf(stderr, "run_accel_test: %d checks failed\n", failures);
-		return 1;
-	}
-	return 0;
+	return check_status("run_accel_test");
 }

@@ -17,15 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
+#include "tests/unit/check.h"
 
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-			failures++;                                                        \
-		}                                                                          \
-	} while (0)
 
 #define CHECK_STR(got, want)                                                               \
 	do {                                                                               \
@@ -313,9 +306,5 @@ int main(void)
 	test_records();
 	test_mark();
 	test_discard();
-	if (failures != 0) {
-		fprintf(stderr, "run_console_test: %d checks failed\n", failures);
-		return 1;
-	}
-	return 0;
+	return check_status("run_console_test");
 }

@@ -15,15 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
+#include "tests/unit/check.h"
 
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-			failures++;                                                        \
-		}                                                                          \
-	} while (0)
 
 /* joined returns the command line as one space-separated string (static buffer). */
 static const char *joined(const struct qemu_args *a)
@@ -175,9 +168,5 @@ int main(void)
 	test_riscv64();
 	test_linux();
 	test_names();
-	if (failures != 0) {
-		fprintf(stderr, "run_qemu_args_test: %d checks failed\n", failures);
-		return 1;
-	}
-	return 0;
+	return check_status("run_qemu_args_test");
 }

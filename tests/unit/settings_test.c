@@ -11,16 +11,8 @@
 #include "runtime/settings.h"
 #include "runtime/throw.h"
 
-static int failures;
+#include "tests/unit/check.h"
 
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-				#cond);                                              \
-			failures++;                                                  \
-		}                                                                    \
-	} while (0)
 
 _Noreturn void throw(const char *msg)
 {
@@ -99,7 +91,5 @@ int main(void)
 	CHECK(godebug_int("gctrace", 7) == 7);
 	CHECK(godebug_int("absent", 9) == 9);
 
-	if (failures == 0)
-		printf("settings_test: ok\n");
-	return failures != 0;
+	return check_status("settings_test");
 }

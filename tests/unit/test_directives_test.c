@@ -15,15 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures;
+#include "tests/unit/check.h"
 
-#define CHECK(cond)                                                                               \
-	do {                                                                                      \
-		if (!(cond)) {                                                                    \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);  \
-			failures++;                                                               \
-		}                                                                                 \
-	} while (0)
 
 enum {
 	X86 = 0,
@@ -440,10 +433,5 @@ int main(void)
 	test_check();
 	test_crc32();
 	test_checksum();
-	if (failures) {
-		fprintf(stderr, "test_directives_test: %d checks failed\n", failures);
-		return 1;
-	}
-	printf("test_directives_test: ok\n");
-	return 0;
+	return check_status("test_directives_test");
 }
