@@ -5,13 +5,14 @@
 #include "kernel/backtrace.h"
 
 #include "kernel/arch.h"
+#include "kernel/boot_stack.h"
 #include "kernel/console.h"
 
-extern char boot_stack_bottom[], boot_stack_top[];
 
 struct stack_bounds boot_stack_bounds(void)
 {
-	return (struct stack_bounds){(uintptr_t)boot_stack_bottom, (uintptr_t)boot_stack_top};
+	uintptr_t lo = (uintptr_t)boot_stack;
+	return (struct stack_bounds){lo, lo + BOOT_STACK_SIZE};
 }
 
 static int frame_ok(uintptr_t fp, struct stack_bounds stack)

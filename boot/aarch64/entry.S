@@ -12,6 +12,7 @@
  * aarch64_boot(x0) with the MMU still off: that C code must make only
  * aligned accesses until it has turned the MMU on.
  */
+#include "kernel/boot_stack.h"
 #include "arch/aarch64/aarch64.h"
 
 	.section .text.boot, "ax"
@@ -50,7 +51,7 @@ entry:
 
 at_el1:
 	msr	daifset, #0xf
-	ldr	x1, =boot_stack_top
+	ldr	x1, =boot_stack + BOOT_STACK_SIZE
 	mov	sp, x1
 	mrs	x1, cpacr_el1
 	orr	x1, x1, #CPACR_EL1_FPEN
@@ -71,11 +72,5 @@ at_el1:
 3:	wfi
 	b	3b
 
-	.section .bss.stack, "aw", @nobits
-	.balign 16
-	.globl boot_stack_bottom, boot_stack_top
-boot_stack_bottom:
-	.skip 65536
-boot_stack_top:
 
 	.section .note.GNU-stack, "", %progbits

@@ -9,6 +9,7 @@
  * zeroes .bss and calls riscv64_boot(hartid, dtb). Only the hart OpenSBI
  * picked runs; the others stay parked in the firmware until started.
  */
+#include "kernel/boot_stack.h"
 #include "arch/riscv64/riscv.h"
 
 	.section .text.boot, "ax"
@@ -34,7 +35,7 @@ entry:
 	csrci	sstatus, SSTATUS_SIE
 	mv	s1, a0
 	mv	s2, a1
-	la	sp, boot_stack_top
+	la	sp, boot_stack + BOOT_STACK_SIZE
 	li	t0, SSTATUS_FS_INITIAL
 	csrs	sstatus, t0
 
@@ -53,11 +54,5 @@ entry:
 3:	wfi
 	j	3b
 
-	.section .bss.stack, "aw", @nobits
-	.balign 16
-	.globl boot_stack_bottom, boot_stack_top
-boot_stack_bottom:
-	.skip 65536
-boot_stack_top:
 
 	.section .note.GNU-stack, "", %progbits

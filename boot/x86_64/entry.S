@@ -12,6 +12,7 @@
  * stack. Nothing here depends on what the firmware left in registers
  * besides %ebx.
  */
+#include "kernel/boot_stack.h"
 #include "arch/x86_64/x86.h"
 
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
@@ -31,7 +32,7 @@ pvh_entry:
 	cli
 	cld
 	movl %ebx, %esi
-	movl $boot_stack_top, %esp
+	movl $(boot_stack + BOOT_STACK_SIZE), %esp
 
 	movl %cr4, %eax
 	orl $CR4_PAE, %eax
@@ -58,7 +59,7 @@ long_mode:
 	xorl %eax, %eax
 	movl %eax, %fs
 	movl %eax, %gs
-	movq $boot_stack_top, %rsp
+	movq $(boot_stack + BOOT_STACK_SIZE), %rsp
 
 	movq %cr0, %rax
 	andq $~CR0_EM, %rax
@@ -120,11 +121,5 @@ boot_pt0:
 	.set addr, addr + 0x1000
 	.endr
 
-	.section .bss.stack, "aw", @nobits
-	.balign 16
-	.globl boot_stack_bottom, boot_stack_top
-boot_stack_bottom:
-	.skip 65536
-boot_stack_top:
 
 	.section .note.GNU-stack, "", @progbits
