@@ -12,7 +12,7 @@ SMP ?= 1
 MEM ?= 512M
 ACCEL ?= auto
 MACHINE ?=
-TIMEOUT ?= 600
+TIMEOUT ?= 0
 export CMDLINE
 
 ARCHES := x86_64 aarch64 riscv64

@@ -5,6 +5,11 @@
 #ifndef GORT_KERNEL_BOOT_H
 #define GORT_KERNEL_BOOT_H
 
+/* Called by the arch's boot code as soon as arch_console_putc works, before
+ * it prints anything: marks the start of gort's output for the host runner
+ * (whatever came before was firmware). */
+void kernel_console_ready(void);
+
 /* Called once by the arch's boot code on the boot CPU, on the boot stack,
  * with the MMU on, trap vectors installed and the memory map recorded.
  * cmdline is the boot command line as the loader gave it (NULL if none);

@@ -1,9 +1,9 @@
 /*
  * kernel_main: from "the arch has booted" to "the runtime runs main".
  *
- * It marks the start of gort's output for the host runner (everything the
- * firmware printed before is not the program's), copies and splits the
- * command line, reports words it cannot use, and starts the runtime.
+ * It copies and splits the command line, reports words it cannot use, and
+ * starts the runtime. kernel_console_ready, called earlier by the arch's
+ * boot code, marks the start of gort's output for the host runner.
  */
 #include "kernel/boot.h"
 
@@ -15,9 +15,13 @@
 static char cmdline_buf[CMDLINE_MAX_BYTES];
 static struct cmdline cmdline;
 
-_Noreturn void kernel_main(const char *raw)
+void kernel_console_ready(void)
 {
 	console_record("boot");
+}
+
+_Noreturn void kernel_main(const char *raw)
+{
 	size_t len = raw != NULL ? strnlen(raw, sizeof cmdline_buf) : 0;
 	if (len == sizeof cmdline_buf) {
 		console_printf("gort: boot command line longer than %d bytes; the rest is ignored\n",

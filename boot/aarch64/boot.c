@@ -79,6 +79,7 @@ void aarch64_boot(uintptr_t x0)
 {
 	mmu_enable();
 	aarch64_console_init();
+	kernel_console_ready();
 	aarch64_traps_init();
 
 	const void *fdt = (const void *)x0;

@@ -59,7 +59,6 @@ static void mmu_enable(void)
 			 : "r"(satp)
 			 : "memory");
 	if (got >> SATP_MODE_SHIFT != SATP_MODE_SV48 >> SATP_MODE_SHIFT) {
-		riscv64_console_init();
 		console_printf("fatal error: this CPU does not support Sv48 paging\n");
 		machine_exit(2);
 	}
@@ -68,8 +67,9 @@ static void mmu_enable(void)
 void riscv64_boot(uint64_t hartid, uintptr_t dtb)
 {
 	(void)hartid;
-	mmu_enable();
 	riscv64_console_init();
+	kernel_console_ready();
+	mmu_enable();
 	riscv64_traps_init();
 
 	const void *fdt = (const void *)dtb;

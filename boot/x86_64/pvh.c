@@ -49,6 +49,7 @@ uint64_t x86_64_rsdp;
 void x86_64_boot(uint32_t start_info_paddr)
 {
 	x86_64_console_init();
+	kernel_console_ready();
 	x86_64_traps_init();
 
 	const struct hvm_start_info *si = (const void *)(uintptr_t)start_info_paddr;
