@@ -599,7 +599,7 @@ int main(int argc, char **argv)
 	if (o.verbose)
 		print_command(args.argv);
 
-	addr2line_init(&sym, symbols_file(o.image, elf, sizeof elf));
+	addr2line_init(&sym, o.image != NULL ? symbols_file(o.image, elf, sizeof elf) : NULL);
 	cc = (struct console_config){
 		.out = stdout,
 		.diag = stderr,
