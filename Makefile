@@ -158,6 +158,9 @@ tools: $(TOOLS)
 # Each unit test names the arch-independent sources it tests.
 UNIT_cmdline_test := kernel/cmdline.c
 UNIT_settings_test := runtime/settings.c
+UNIT_spinlock_test :=
+# A unit test of kernel headers is built for the host's arch.
+UNITFLAGS_spinlock_test := -Iarch/$(shell uname -m) -pthread
 UNIT_run_accel_test := $(filter-out tools/gort-run.c,$(wildcard tools/run_*.c)) tools/host.c
 UNIT_run_console_test := $(UNIT_run_accel_test)
 UNIT_run_qemu_args_test := $(UNIT_run_accel_test)
@@ -165,7 +168,7 @@ UNIT_test_directives_test := tools/test_directives.c tools/host.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/*_test.c))
 $(B)/unit/%: tests/unit/%.c tests/unit/check.h | $(SETUP)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(SAN_CFLAGS) -o $@ $< $(UNIT_$*)
+	$(HOST_CC) $(SAN_CFLAGS) $(UNITFLAGS_$*) -o $@ $< $(UNIT_$*)
 $(foreach t,$(UNIT_TESTS),$(eval $(t): $(UNIT_$(notdir $(t)))))
 unit-tests: $(UNIT_TESTS)
 

@@ -9,5 +9,6 @@
 
 #include <gort/debug.h>
 #include <gort/runtime.h>
+#include <gort/time.h>
 
 #endif

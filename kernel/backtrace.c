@@ -7,12 +7,14 @@
 #include "kernel/arch.h"
 #include "kernel/boot_stack.h"
 #include "kernel/console.h"
+#include "kernel/cpu.h"
 
 
-struct stack_bounds boot_stack_bounds(void)
+struct stack_bounds cpu_stack_bounds(void)
 {
-	uintptr_t lo = (uintptr_t)boot_stack;
-	return (struct stack_bounds){lo, lo + BOOT_STACK_SIZE};
+	const struct cpu *c = this_cpu();
+	uintptr_t size = c->id == 0 ? BOOT_STACK_SIZE : CPU_STACK_SIZE;
+	return (struct stack_bounds){c->stack_top - size, c->stack_top};
 }
 
 static int frame_ok(uintptr_t fp, struct stack_bounds stack)

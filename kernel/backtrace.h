@@ -29,7 +29,8 @@ int backtrace_collect(uintptr_t pc, uintptr_t fp, struct stack_bounds stack, uin
  * form the host runner symbolizes. */
 void backtrace_print(uintptr_t pc, uintptr_t fp, struct stack_bounds stack);
 
-/* The stack the boot CPU runs kernel_main on (set by the arch's entry). */
-struct stack_bounds boot_stack_bounds(void);
+/* The stack this CPU runs kernel code on (the boot stack on the boot CPU,
+ * its own stack on the others). */
+struct stack_bounds cpu_stack_bounds(void);
 
 #endif

@@ -21,4 +21,17 @@ _Noreturn void kernel_main(const char *cmdline);
  * the NULL-terminated words after "--". Runs the program and exits. */
 _Noreturn void runtime_start(char **env, char **args, int nargs);
 
+struct cpu;
+
+/* Where a secondary CPU goes once arch_cpu_init has run on it: it marks
+ * itself online and idles. Interrupts off, on c->stack_top. */
+_Noreturn void kernel_secondary_main(struct cpu *c);
+
+/* Entry points of the arch's interrupt code, called in interrupt context
+ * with interrupts off: this CPU's timer fired, the kernel IPI arrived, a
+ * device interrupt line fired. */
+void kernel_timer_interrupt(void);
+void kernel_ipi(void);
+void kernel_irq(unsigned irq);
+
 #endif

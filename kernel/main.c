@@ -1,15 +1,18 @@
 /*
  * kernel_main: from "the arch has booted" to "the runtime runs main".
  *
- * It copies and splits the command line, reports words it cannot use, and
- * starts the runtime. kernel_console_ready, called earlier by the arch's
+ * It copies and splits the command line, reports words it cannot use,
+ * starts the clock and every other CPU, and starts the runtime. kernel_console_ready, called earlier by the arch's
  * boot code, marks the start of gort's output for the host runner.
  */
 #include "kernel/boot.h"
 
 #include <string.h>
 
+#include "kernel/arch.h"
+#include "kernel/clock.h"
 #include "kernel/cmdline.h"
+#include "kernel/cpu.h"
 #include "kernel/console.h"
 
 static char cmdline_buf[CMDLINE_MAX_BYTES];
@@ -40,5 +43,8 @@ _Noreturn void kernel_main(const char *raw)
 	if (cmdline.too_many_words)
 		console_printf("gort: boot command line has more than %d words; the rest is ignored\n",
 			       CMDLINE_MAX_WORDS);
+	clock_init();
+	smp_start();
+	arch_irq_enable();
 	runtime_start(cmdline.env, cmdline.args, cmdline.nargs);
 }

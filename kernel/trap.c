@@ -6,13 +6,16 @@
  *
  * A trap taken while reporting (a corrupt frame, a console fault) must not
  * recurse forever: the second entry prints one line and exits at once, and
- * a trap while exiting (a missing exit device) halts the CPU.
+ * a trap while exiting (a missing exit device) halts the CPU. A fault on a
+ * CPU that is probing memory (probe.c) is not reported: it returns to the
+ * probe.
  */
 #include "kernel/trap.h"
 
 #include "kernel/arch.h"
 #include "kernel/backtrace.h"
 #include "kernel/console.h"
+#include "kernel/cpu.h"
 #include "kernel/exit.h"
 
 /* Unexpected traps taken so far; written with interrupts off. */
@@ -21,6 +24,9 @@ static volatile int depth;
 _Noreturn void trap_unexpected(const struct trapframe *tf, const char *name, uint64_t vector,
 			       uint64_t addr)
 {
+	struct cpu *c = this_cpu();
+	if (c->probing)
+		longjmp(c->probe_env, 1);
 	depth++;
 	if (depth > 2)
 		arch_halt();
@@ -33,7 +39,7 @@ _Noreturn void trap_unexpected(const struct trapframe *tf, const char *name, uin
 		       (unsigned long)vector, (unsigned long)arch_trap_pc(tf), (unsigned long)addr);
 	arch_trap_print_registers(tf);
 	console_printf("backtrace:\n");
-	backtrace_print(arch_trap_pc(tf), arch_trap_fp(tf), boot_stack_bounds());
+	backtrace_print(arch_trap_pc(tf), arch_trap_fp(tf), cpu_stack_bounds());
 	console_printf("fatal error: unexpected exception\n");
 	machine_exit(2);
 }

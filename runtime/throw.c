@@ -14,6 +14,6 @@ _Noreturn void throw(const char *msg)
 {
 	console_printf("fatal error: %s\n\nruntime stack:\n", msg);
 	backtrace_print((uintptr_t)throw, arch_current_fp(),
-			boot_stack_bounds());
+			cpu_stack_bounds());
 	machine_exit(2);
 }

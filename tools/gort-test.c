@@ -111,6 +111,7 @@ struct job {
 	int watchdog;               /* seconds before the group is killed */
 	pid_t pid;                  /* while running; 0 otherwise */
 	double start;               /* monotonic seconds at fork */
+	int64_t started_unix;       /* host Unix time at fork */
 	bool killed;                /* the watchdog fired */
 };
 
@@ -350,6 +351,8 @@ static void finish_job(struct job *j, int status)
 			td_list_addf(&fail, "cannot read the logs %s and %s", j->log_out,
 			             j->log_err);
 		struct td_run run = {.exit = j->killed ? -1 : exit_status,
+		                     .started = j->started_unix,
+		                     .finished = (int64_t)time(NULL),
 		                     .out = out ? out : "",
 		                     .outlen = outlen,
 		                     .err = err ? err : "",
@@ -425,6 +428,7 @@ static bool start_job(struct job *j)
 	}
 	fflush(stdout);
 	j->start = now();
+	j->started_unix = (int64_t)time(NULL);
 	j->pid = fork();
 	if (j->pid == 0) {
 		setpgid(0, 0);

@@ -61,6 +61,7 @@ static const struct {
     [TD_EXPECT_STDERR] = {"expect-stderr", K_REPEAT | K_TEXT},
     [TD_EXPECT_ORDER] = {"expect-order", K_REPEAT},
     [TD_EXPECT_CHECKSUM] = {"expect-checksum", K_BARE},
+    [TD_EXPECT_UNIX_TIME] = {"expect-unix-time", K_REPEAT | K_TEXT},
 };
 
 const char *td_key_name(enum td_key k)
@@ -112,10 +113,17 @@ void td_list_split(struct td_list *l, const char *s)
 			s++;
 		if (!*s)
 			return;
-		const char *w = s;
-		while (*s && !isspace((unsigned char)*s))
-			s++;
-		td_list_addn(l, w, (size_t)(s - w));
+		char *w = xrealloc(NULL, strlen(s) + 1);
+		size_t n = 0;
+		bool quoted = false;
+		for (; *s && (quoted || !isspace((unsigned char)*s)); s++) {
+			if (*s == '"')
+				quoted = !quoted;
+			else
+				w[n++] = *s;
+		}
+		td_list_addn(l, w, n);
+		free(w);
 	}
 }
 
@@ -321,6 +329,7 @@ static int check_value(struct parser *ps, enum td_key key, int arch, const char 
 	case TD_EXPECT_CONTAINS:
 	case TD_EXPECT_NOT_CONTAINS:
 	case TD_EXPECT_STDERR:
+	case TD_EXPECT_UNIX_TIME:
 		if (!*v)
 			return fail(ps, "%s: an empty text would match anything", name);
 		return 0;
@@ -520,6 +529,9 @@ static void apply(struct td_plan *p, const struct td_directive *d)
 	case TD_EXPECT_STDERR:
 		td_list_add(&p->stderr_has, d->value);
 		break;
+	case TD_EXPECT_UNIX_TIME:
+		td_list_add(&p->unix_time, d->value);
+		break;
 	case TD_EXPECT_ORDER:
 		td_list_add(&p->order, d->value);
 		break;
@@ -553,6 +565,7 @@ void td_plan_free(struct td_plan *plan)
 	td_list_free(&plan->contains);
 	td_list_free(&plan->not_contains);
 	td_list_free(&plan->stderr_has);
+	td_list_free(&plan->unix_time);
 	td_list_free(&plan->order);
 	for (size_t i = 0; i < plan->nvariants; i++) {
 		free(plan->variants[i].name);
@@ -577,6 +590,36 @@ static const char *find(const char *s, size_t n, const char *t)
 		p++;
 	}
 	return NULL;
+}
+
+/* check_unix_time finds the first stdout line that starts with prefix and
+ * checks that the number after it is a Unix time within TD_UNIX_TIME_SLACK
+ * seconds of the run's host time window. */
+static void check_unix_time(const char *prefix, const struct td_run *run, struct td_list *fail)
+{
+	size_t pn = strlen(prefix);
+	const char *s = run->out, *end = run->out + run->outlen;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *e = nl ? nl : end;
+		if ((size_t)(e - s) >= pn && memcmp(s, prefix, pn) == 0) {
+			char buf[32];
+			size_t len = (size_t)(e - s) - pn;
+			snprintf(buf, sizeof buf, "%.*s", (int)(len < 31 ? len : 31), s + pn);
+			char *stop;
+			long long t = strtoll(buf, &stop, 10);
+			if (stop == buf)
+				td_list_addf(fail, "\"%s\" is not followed by a Unix time", prefix);
+			else if (t < run->started - TD_UNIX_TIME_SLACK ||
+			         t > run->finished + TD_UNIX_TIME_SLACK)
+				td_list_addf(fail, "guest time %lld is not within %d s of the host's "
+				             "(%lld..%lld)", t, TD_UNIX_TIME_SLACK,
+				             (long long)run->started, (long long)run->finished);
+			return;
+		}
+		s = nl ? nl + 1 : end;
+	}
+	td_list_addf(fail, "no stdout line starts with \"%s\"", prefix);
 }
 
 static bool has_line(const char *s, size_t n, const char *t)
@@ -688,6 +731,8 @@ size_t td_check(const struct td_plan *plan, const struct td_run *run, struct td_
 			             plan->stderr_has.v[i]);
 	for (size_t i = 0; i < plan->order.n; i++)
 		check_order(plan->order.v[i], out, run->outlen, fail);
+	for (size_t i = 0; i < plan->unix_time.n; i++)
+		check_unix_time(plan->unix_time.v[i], run, fail);
 	if (plan->expect_checksum) {
 		char msg[512];
 		if (td_check_checksum(out, run->outlen, msg, sizeof msg) < 0)

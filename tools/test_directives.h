@@ -36,6 +36,12 @@
  *   expect-order: A | B     A, then later B (then C...) appear in stdout
  *   expect-checksum         every checksum-begin ... "checksum: crc32=%08x
  *                           lines=%u bytes=%u" section of stdout is intact
+ *   expect-unix-time: TEXT  a stdout line is TEXT then a Unix time in seconds
+ *                           within TD_UNIX_TIME_SLACK of the host's clock
+ *                           while the test ran
+ *
+ * Runner arguments (runner-args, variant) are split on blanks; a double-
+ * quoted span keeps its blanks and loses its quotes (--cmdline "-- 4").
  *
  * Every directive but arches may carry an arch prefix ("x86_64.variant:
  * microvm --machine microvm") to apply on that arch only. Values are trimmed;
@@ -94,6 +100,7 @@ enum td_key {
 	TD_EXPECT_STDERR,
 	TD_EXPECT_ORDER,
 	TD_EXPECT_CHECKSUM,
+	TD_EXPECT_UNIX_TIME,
 	TD_NKEY
 };
 
@@ -131,7 +138,8 @@ struct td_variant {
 };
 
 enum {
-	TD_MAX_EXITS = 4
+	TD_MAX_EXITS = 4,
+	TD_UNIX_TIME_SLACK = 5 /* seconds */
 };
 
 /* What a test needs and expects on one arch: its spec with that arch merged in. */
@@ -149,6 +157,7 @@ struct td_plan {
 	struct td_list contains;     /* expect-contains texts */
 	struct td_list not_contains; /* expect-not-contains texts */
 	struct td_list stderr_has;   /* expect-stderr texts */
+	struct td_list unix_time;    /* expect-unix-time prefixes */
 	struct td_list order;        /* expect-order values, "a | b | c" */
 	struct td_variant *variants;
 	size_t nvariants;
@@ -169,6 +178,7 @@ void td_plan_free(struct td_plan *plan);
 /* A finished run of the runner, as the harness observed it. */
 struct td_run {
 	int exit; /* the runner's exit status, or -1 if it did not exit by itself */
+	int64_t started, finished; /* host Unix time (seconds) around the run */
 	const char *out;
 	size_t outlen;
 	const char *err;

@@ -12,4 +12,53 @@
 #define ARCH_FRAME_LINK_OFFSET 0
 #define ARCH_FRAME_RET_OFFSET 8
 
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct cpu;
+
+/* Per-CPU state only the aarch64 layer uses, embedded in struct cpu.
+ * Written by the CPU itself in arch_cpu_init, before it is online; read
+ * by any CPU afterwards (to send it an SGI). */
+struct arch_cpu {
+	uint64_t mpidr;	    /* MPIDR_EL1 affinity fields */
+	uint8_t gic_target; /* GICv2: this CPU interface's bit in ITARGETSR/SGIR */
+};
+
+/* The running CPU: TPIDR_EL1 holds its struct cpu. The boot code sets it
+ * before any kernel code runs. */
+static inline struct cpu *arch_this_cpu(void)
+{
+	struct cpu *c;
+	__asm__ volatile("mrs %0, tpidr_el1" : "=r"(c));
+	return c;
+}
+
+/* Disables interrupts on this CPU and returns the previous state. */
+static inline unsigned long arch_irq_save(void)
+{
+	unsigned long flags;
+	__asm__ volatile("mrs %0, daif\n\tmsr daifset, #2" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+/* Restores all of DAIF: after a fault taken while probing (kernel/probe.c)
+ * the exception entry has masked debug, SError and FIQ as well. */
+static inline void arch_irq_restore(unsigned long flags)
+{
+	__asm__ volatile("msr daif, %0" : : "r"(flags) : "memory");
+}
+
+static inline void arch_irq_enable(void)
+{
+	__asm__ volatile("msr daifclr, #2" : : : "memory");
+}
+
+/* The body of a spin-wait loop. */
+static inline void arch_cpu_relax(void)
+{
+	__asm__ volatile("yield" : : : "memory");
+}
+#endif
+
 #endif

@@ -1,8 +1,10 @@
 /*
  * aarch64 exceptions: installing the vectors, and the C side of exception
- * entry (vectors.S builds the trap frame). Every exception is unexpected
- * for now and goes to trap_unexpected, named from ESR_EL1's exception
- * class; aborts report FAR_EL1 as the faulting address.
+ * entry (vectors.S builds the trap frame). An IRQ from the current EL goes
+ * to the interrupt dispatch (irq.c) and returns to the interrupted code;
+ * every other exception is unexpected and goes to trap_unexpected, named
+ * from ESR_EL1's exception class; aborts report FAR_EL1 as the faulting
+ * address.
  */
 #include <stdint.h>
 
@@ -16,9 +18,12 @@ struct trapframe {
 	uint64_t x[31]; /* x0-x30 */
 	uint64_t sp;	/* the interrupted stack pointer */
 	uint64_t elr, spsr, esr, far;
+	__uint128_t q[32]; /* FP/SIMD registers, at offset 288 */
+	uint64_t fpsr, fpcr;
 };
 
-_Static_assert(sizeof(struct trapframe) == 288, "vectors.S FRAME_SIZE");
+_Static_assert(sizeof(struct trapframe) == 816, "vectors.S FRAME_SIZE");
+_Static_assert(__builtin_offsetof(struct trapframe, q) == 288, "vectors.S FP_OFFSET");
 
 extern char aarch64_vectors[];
 
@@ -59,6 +64,10 @@ static bool has_fault_address(unsigned ec)
  * index is the vector entry (0-15). */
 void aarch64_trap(struct trapframe *tf, uint64_t index)
 {
+	if (index == VECTOR_IRQ_SPX || index == VECTOR_IRQ_SP0) {
+		aarch64_irq();
+		return;
+	}
 	unsigned ec = (unsigned)(tf->esr >> ESR_EC_SHIFT) & 0x3f;
 	const char *name = vector_kinds[index % 4];
 	if (index % 4 == 0 && exception_class_name(ec) != NULL)

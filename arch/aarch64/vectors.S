@@ -4,11 +4,13 @@
  * EL AArch32} x {synchronous, IRQ, FIQ, SError}. Each entry makes room for a
  * struct trapframe (arch/aarch64/trap.c) on the current stack, saves x0 and
  * x1, and joins trap_common with its index in x0; trap_common saves the
- * rest (x2-x30, the interrupted sp, ELR, SPSR, ESR, FAR) and calls
- * aarch64_trap(frame, index). If that returns, the registers are restored
- * and eret resumes the interrupted code.
+ * rest (x2-x30, the interrupted sp, ELR, SPSR, ESR, FAR, and the FP/SIMD
+ * state: q0-q31, FPSR, FPCR, since the C code an interrupt runs may use
+ * them) and calls aarch64_trap(frame, index). If that returns, everything
+ * is restored and eret resumes the interrupted code.
  */
-#define FRAME_SIZE 288
+#define FRAME_SIZE 816
+#define FP_OFFSET 288
 
 	.macro VENTRY index
 	.balign 0x80
@@ -49,9 +51,51 @@ trap_common:
 	mrs	x1, esr_el1
 	mrs	x2, far_el1
 	stp	x1, x2, [sp, #272]
+	add	x1, sp, #FP_OFFSET
+	stp	q0, q1, [x1, #0]
+	stp	q2, q3, [x1, #32]
+	stp	q4, q5, [x1, #64]
+	stp	q6, q7, [x1, #96]
+	stp	q8, q9, [x1, #128]
+	stp	q10, q11, [x1, #160]
+	stp	q12, q13, [x1, #192]
+	stp	q14, q15, [x1, #224]
+	stp	q16, q17, [x1, #256]
+	stp	q18, q19, [x1, #288]
+	stp	q20, q21, [x1, #320]
+	stp	q22, q23, [x1, #352]
+	stp	q24, q25, [x1, #384]
+	stp	q26, q27, [x1, #416]
+	stp	q28, q29, [x1, #448]
+	stp	q30, q31, [x1, #480]
+	mrs	x2, fpsr
+	mrs	x3, fpcr
+	str	x2, [x1, #512]
+	str	x3, [x1, #520]
 	mov	x1, x0
 	mov	x0, sp
 	bl	aarch64_trap
+	add	x1, sp, #FP_OFFSET
+	ldp	q0, q1, [x1, #0]
+	ldp	q2, q3, [x1, #32]
+	ldp	q4, q5, [x1, #64]
+	ldp	q6, q7, [x1, #96]
+	ldp	q8, q9, [x1, #128]
+	ldp	q10, q11, [x1, #160]
+	ldp	q12, q13, [x1, #192]
+	ldp	q14, q15, [x1, #224]
+	ldp	q16, q17, [x1, #256]
+	ldp	q18, q19, [x1, #288]
+	ldp	q20, q21, [x1, #320]
+	ldp	q22, q23, [x1, #352]
+	ldp	q24, q25, [x1, #384]
+	ldp	q26, q27, [x1, #416]
+	ldp	q28, q29, [x1, #448]
+	ldp	q30, q31, [x1, #480]
+	ldr	x2, [x1, #512]
+	ldr	x3, [x1, #520]
+	msr	fpsr, x2
+	msr	fpcr, x3
 	ldp	x1, x2, [sp, #256]
 	msr	elr_el1, x1
 	msr	spsr_el1, x2

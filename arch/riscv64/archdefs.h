@@ -13,4 +13,56 @@
 #define ARCH_FRAME_LINK_OFFSET (-16)
 #define ARCH_FRAME_RET_OFFSET (-8)
 
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stdint.h>
+
+struct cpu;
+
+/* Per-CPU state only the riscv64 layer uses, embedded in struct cpu.
+ * Written by the CPU itself in arch_cpu_init, read only by it after. */
+struct arch_cpu {
+	uint64_t hartid;
+	bool sstc;	  /* the timer is the stimecmp CSR, not SBI set_timer */
+	int plic_context; /* this hart's S-mode PLIC context; -1: none */
+};
+
+/* The running CPU: the tp register holds its struct cpu (gort uses no
+ * thread-local storage). The boot code sets it before any kernel code
+ * runs. */
+static inline struct cpu *arch_this_cpu(void)
+{
+	struct cpu *c;
+	__asm__ volatile("mv %0, tp" : "=r"(c));
+	return c;
+}
+
+#define RISCV_SSTATUS_SIE 0x2
+
+/* Disables interrupts on this CPU and returns the previous state. */
+static inline unsigned long arch_irq_save(void)
+{
+	unsigned long flags;
+	__asm__ volatile("csrrci %0, sstatus, 2" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+static inline void arch_irq_restore(unsigned long flags)
+{
+	if (flags & RISCV_SSTATUS_SIE)
+		__asm__ volatile("csrsi sstatus, 2" : : : "memory");
+}
+
+static inline void arch_irq_enable(void)
+{
+	__asm__ volatile("csrsi sstatus, 2" : : : "memory");
+}
+
+/* The body of a spin-wait loop. */
+static inline void arch_cpu_relax(void)
+{
+	__asm__ volatile("nop" : : : "memory");
+}
+#endif
+
 #endif

@@ -38,7 +38,7 @@ _Noreturn void arch_exit(int code)
 	mmio_write32(VIRT_TEST_BASE,
 		     code == 0 ? FINISHER_PASS : (uint32_t)code << 16 | FINISHER_FAIL);
 	sbi_call(SBI_EXT_SRST, 0, SBI_SRST_SHUTDOWN,
-		 code == 0 ? SBI_SRST_NO_REASON : SBI_SRST_SYSTEM_FAILURE);
+		 code == 0 ? SBI_SRST_NO_REASON : SBI_SRST_SYSTEM_FAILURE, 0);
 	arch_halt();
 }
 

@@ -1,8 +1,9 @@
 /*
  * riscv64 traps: installing the vector, and the C side of trap entry
- * (vectors.S builds the trap frame). Every trap is unexpected for now and
- * goes to trap_unexpected, named from scause; faults report stval as the
- * faulting address.
+ * (vectors.S builds the trap frame). Interrupts (scause's top bit) go to
+ * riscv64_interrupt (interrupt.c) and return to the interrupted code;
+ * every exception is unexpected for now and goes to trap_unexpected, named
+ * from scause; faults report stval as the faulting address.
  */
 #include <stdint.h>
 
@@ -15,9 +16,12 @@
 struct trapframe {
 	uint64_t x[32]; /* x[0] unused, x[2] is the interrupted sp */
 	uint64_t sepc, sstatus, scause, stval;
+	uint64_t f[32]; /* the FPU: the handler's C code may use it */
+	uint64_t fcsr;
+	uint64_t pad; /* keeps sp 16-byte aligned */
 };
 
-_Static_assert(sizeof(struct trapframe) == 288, "vectors.S FRAME_SIZE");
+_Static_assert(sizeof(struct trapframe) == 560, "vectors.S FRAME_SIZE");
 
 extern char riscv64_trap_entry[];
 
@@ -54,8 +58,10 @@ static const uint16_t address_faults = 1 << 0 | 1 << 1 | 1 << 4 | 1 << 5 | 1 << 
 void riscv64_trap(struct trapframe *tf)
 {
 	uint64_t code = tf->scause & ~SCAUSE_INTERRUPT;
-	if (tf->scause & SCAUSE_INTERRUPT)
-		trap_unexpected(tf, "interrupt", code, 0);
+	if (tf->scause & SCAUSE_INTERRUPT) {
+		riscv64_interrupt(code);
+		return;
+	}
 	const char *name = code < 16 ? exception_names[code] : "exception";
 	uint64_t addr = code < 16 && (address_faults >> code & 1) ? tf->stval : 0;
 	trap_unexpected(tf, name, code, addr);

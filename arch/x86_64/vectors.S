@@ -1,11 +1,21 @@
 /*
- * x86_64 exception entry. Each of the 32 exception vectors has a stub that
- * pushes a zero where the CPU pushes no error code, then the vector
- * number, and joins trap_common, which saves every general register below
- * them. The result is a struct trapframe (arch/x86_64/trap.c) at %rsp,
- * 16-byte aligned, passed to x86_64_trap. If that returns, the registers
- * are restored and iretq resumes the interrupted code.
+ * x86_64 trap and interrupt entry. Each of the 256 vectors has a stub that
+ * pushes a zero where the CPU pushes no error code (every vector but the
+ * eight exceptions that have one), then the vector number, and joins
+ * trap_common. trap_common saves every general register below them and
+ * then the x87/SSE state (fxsave, 512 bytes), because interrupts arrive
+ * anywhere and the compiler keeps values in XMM registers. The result is a
+ * struct trapframe (arch/x86_64/trap.c) at %rsp, 16-byte aligned (the CPU
+ * aligns the stack before pushing, and the frame is a multiple of 16),
+ * passed to x86_64_trap. When that returns, everything is restored and
+ * iretq resumes the interrupted code.
  */
+#include "arch/x86_64/x86.h"
+
+#define FXSAVE_SIZE 512
+
+	.altmacro
+
 	.macro VECTOR n, cpu_pushes_error
 	.balign 16
 vector\n:
@@ -14,6 +24,10 @@ vector\n:
 	.endif
 	pushq $\n
 	jmp trap_common
+	.endm
+
+	.macro VECTOR_ADDRESS n
+	.quad vector\n
 	.endm
 
 	.text
@@ -49,6 +63,12 @@ vector\n:
 	VECTOR 29, 1
 	VECTOR 30, 1
 	VECTOR 31, 0
+	/* Interrupts (device lines, the local APIC's sources): no error code. */
+	.set n, NEXCEPTIONS
+	.rept 256 - NEXCEPTIONS
+	VECTOR %n, 0
+	.set n, n + 1
+	.endr
 
 trap_common:
 	pushq %rax
@@ -67,8 +87,12 @@ trap_common:
 	pushq %r14
 	pushq %r15
 	cld
+	subq $FXSAVE_SIZE, %rsp
+	fxsave64 (%rsp)
 	movq %rsp, %rdi
 	call x86_64_trap
+	fxrstor64 (%rsp)
+	addq $FXSAVE_SIZE, %rsp
 	popq %r15
 	popq %r14
 	popq %r13
@@ -89,10 +113,12 @@ trap_common:
 
 	.section .rodata
 	.balign 8
-	.globl x86_64_exception_stubs
-x86_64_exception_stubs:
-	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	.quad vector\n
+	.globl x86_64_vector_stubs
+x86_64_vector_stubs:
+	.set n, 0
+	.rept 256
+	VECTOR_ADDRESS %n
+	.set n, n + 1
 	.endr
 
 	.section .note.GNU-stack, "", @progbits

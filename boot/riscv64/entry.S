@@ -5,9 +5,12 @@
  * the next stage in S-mode with a0 = this hart's id and a1 = the device
  * tree.
  *
- * The stub masks interrupts, switches to the boot stack, enables the FPU,
- * zeroes .bss and calls riscv64_boot(hartid, dtb). Only the hart OpenSBI
- * picked runs; the others stay parked in the firmware until started.
+ * The stub masks interrupts, points tp at cpus[0] (kernel/cpu.h: the
+ * per-CPU register, needed by any trap), switches to the boot stack,
+ * enables the FPU, zeroes .bss and calls riscv64_boot(hartid, dtb). Only
+ * the hart OpenSBI picked runs; the others stay parked in the firmware
+ * until SBI HSM hart_start sends them to riscv64_secondary_entry (or, by
+ * a firmware race, here: see entry).
  */
 #include "kernel/boot_stack.h"
 #include "arch/riscv64/riscv.h"
@@ -33,8 +36,18 @@ _start:
 entry:
 	csrw	sie, zero
 	csrci	sstatus, SSTATUS_SIE
+	/* Only the first hart to get here boots. OpenSBI 1.1's hart_start
+	 * publishes "start pending" before the start address, so the hart
+	 * being started can leave the firmware early for the stale address,
+	 * which is this one (fixed in OpenSBI 1.3, commit e8e9ed37): a later
+	 * hart here joins as the secondary being started. */
+	la	t0, boot_claimed
+	li	t1, 1
+	amoswap.w.aq t1, t1, (t0)
+	bnez	t1, early_secondary
 	mv	s1, a0
 	mv	s2, a1
+	la	tp, cpus
 	la	sp, boot_stack + BOOT_STACK_SIZE
 	li	t0, SSTATUS_FS_INITIAL
 	csrs	sstatus, t0
@@ -53,6 +66,54 @@ entry:
 	call	riscv64_boot
 3:	wfi
 	j	3b
+
+/*
+ * A hart that took the stale start address (see entry): a0 = its hart id.
+ * If it is the hart arch_cpu_start is starting, it continues as that CPU;
+ * any other hart parks.
+ */
+early_secondary:
+	la	t0, riscv64_cpu_starting
+	ld	a1, 0(t0)
+	beqz	a1, 5f
+	ld	t1, CPU_HWID_OFFSET(a1)
+	bne	t1, a0, 5f
+	j	riscv64_secondary_entry
+5:	wfi
+	j	5b
+
+	.data
+	.balign 4
+boot_claimed:				/* in .data: .bss is zeroed after the claim */
+	.word	0
+
+/*
+ * A secondary hart, from SBI HSM hart_start (arch/riscv64/cpu.c): S-mode,
+ * paging off, a0 = hart id, a1 = its struct cpu. Turns paging on with the
+ * kernel's root table (this code is identity-mapped, so it runs on), then
+ * tp = c, sp = c->stack_top, FPU on, and riscv64_secondary_boot(c).
+ */
+	.text
+	.balign 4
+	.globl riscv64_secondary_entry
+riscv64_secondary_entry:
+	csrw	sie, zero
+	csrci	sstatus, SSTATUS_SIE
+	la	t0, riscv64_satp
+	ld	t0, 0(t0)
+	sfence.vma
+	csrw	satp, t0
+	sfence.vma
+	mv	tp, a1
+	ld	sp, CPU_STACK_TOP_OFFSET(a1)
+	li	t0, SSTATUS_FS_INITIAL
+	csrs	sstatus, t0
+	li	s0, 0
+	li	ra, 0
+	mv	a0, a1
+	call	riscv64_secondary_boot
+4:	wfi
+	j	4b
 
 
 	.section .note.GNU-stack, "", %progbits

@@ -7,10 +7,11 @@
  * The stub turns on PAE paging with static page tables that identity-map
  * the first 4 GiB (2 MiB pages, except the first 2 MiB in 4 KiB pages so
  * that page 0 can be unmapped once the start info that loaders put there
- * has been read: a nil dereference then faults), enters long mode,
- * enables SSE, zeroes .bss and calls x86_64_boot(start_info) on the boot
- * stack. Nothing here depends on what the firmware left in registers
- * besides %ebx.
+ * has been read: a nil dereference then faults), enters long mode, points
+ * the per-CPU register (the GS base) at cpus[0] so that C code can always
+ * ask which CPU it runs on, enables SSE, zeroes .bss and calls
+ * x86_64_boot(start_info) on the boot stack. Nothing here depends on what
+ * the firmware left in registers besides %ebx.
  */
 #include "kernel/boot_stack.h"
 #include "arch/x86_64/x86.h"
@@ -60,6 +61,10 @@ long_mode:
 	movl %eax, %fs
 	movl %eax, %gs
 	movq $(boot_stack + BOOT_STACK_SIZE), %rsp
+	movl $MSR_GS_BASE, %ecx
+	movl $cpus, %eax			/* cpus[0].self is already set: .data */
+	xorl %edx, %edx
+	wrmsr
 
 	movq %cr0, %rax
 	andq $~CR0_EM, %rax
@@ -97,6 +102,7 @@ boot_gdt_ptr:
 
 	.section .data.pagetables, "aw"
 	.balign 4096
+	.globl boot_pd
 boot_pml4:
 	.quad boot_pdpt + (PTE_P | PTE_W)
 	.fill 511, 8, 0

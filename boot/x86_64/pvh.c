@@ -2,8 +2,10 @@
  * x86_64_boot: the C half of the PVH entry. Reads the hvm_start_info block
  * the loader left (layout from Xen's public arch-x86/hvm/start_info.h,
  * version 1: command line and E820-style memory map), brings up the
- * console and the trap vectors, and enters kernel_main. Loaders put the
- * start info in page 0, which stays mapped only until it has been copied.
+ * console and the trap vectors, reads the ACPI MADT, masks every device
+ * interrupt, learns the TSC's frequency and the local APIC timer's, and
+ * enters kernel_main. Loaders put the start info in page 0, which stays
+ * mapped only until it has been copied.
  */
 #include <stdint.h>
 #include <string.h>
@@ -72,10 +74,16 @@ void x86_64_boot(uint32_t start_info_paddr)
 	const char *raw = (const char *)(uintptr_t)si->cmdline_paddr;
 	if (raw != NULL)
 		strlcpy(cmdline, raw, sizeof cmdline);
+	x86_64_acpi_init(x86_64_rsdp);
 
 	/* Everything the loader left in page 0 has been read: unmap it so a
 	 * nil dereference faults. */
 	boot_pt0[0] = 0;
 	__asm__ volatile("invlpg (%0)" : : "r"(0UL) : "memory");
+
+	x86_64_trampoline_reserve();
+	x86_64_irq_init();
+	x86_64_clock_init();
+	x86_64_lapic_setup();
 	kernel_main(cmdline);
 }

@@ -11,6 +11,10 @@
  * and atexit handlers do not run. */
 _Noreturn void gort_exit(int code);
 
+/* runtime.NumCPU: the number of CPUs running (all that the firmware
+ * described and that came up at boot). */
+int runtime_NumCPU(void);
+
 /* runtime.GOOS: always "gort". */
 extern const char runtime_GOOS[];
 /* runtime.GOARCH: "amd64", "arm64" or "riscv64". */

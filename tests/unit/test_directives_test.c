@@ -163,6 +163,31 @@ static void test_parse_defaults(void)
 	td_spec_free(&spec);
 	CHECK(strstr(parse_err("// expect-exit: 0 1 2 3 4\n"), "is not a status") != NULL);
 
+	/* Quoted runner arguments keep their blanks. */
+	CHECK(parse("// variant: smp4 --smp 4 --cmdline \"-- 4\"\n", &spec, err, sizeof err) == 0);
+	td_plan_for(&spec, RV, &p);
+	CHECK(p.nvariants == 1 && p.variants[0].args.n == 4);
+	CHECK(strcmp(p.variants[0].args.v[3], "-- 4") == 0);
+	td_plan_free(&p);
+	td_spec_free(&spec);
+
+	/* A Unix time near the host's. */
+	CHECK(parse("// expect-unix-time: unix time:\n", &spec, err, sizeof err) == 0);
+	td_plan_for(&spec, RV, &p);
+	struct td_run timed = {.out = "boot\nunix time: 1000\n", .err = "", .started = 998,
+	                       .finished = 1001};
+	timed.outlen = strlen(timed.out);
+	CHECK(td_check(&p, &timed, &fails) == 0);
+	timed.started = 1010;
+	timed.finished = 1012;
+	CHECK(td_check(&p, &timed, &fails) == 1 && strstr(fails.v[0], "not within") != NULL);
+	timed.out = "no time here\n";
+	timed.outlen = strlen(timed.out);
+	CHECK(td_check(&p, &timed, &fails) == 1 && strstr(fails.v[1], "no stdout line") != NULL);
+	td_list_free(&fails);
+	td_plan_free(&p);
+	td_spec_free(&spec);
+
 	CHECK(parse("int main(void) { return 0; }\n", &spec, err, sizeof err) == 0);
 	CHECK(spec.n == 0 && spec.arches == 7);
 	td_spec_free(&spec);

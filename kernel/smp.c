@@ -1,0 +1,147 @@
+/*
+ * CPU bring-up, the idle loop of CPUs without work, and cross-CPU calls
+ * (see cpu.h and smp.h).
+ */
+#include "kernel/smp.h"
+
+#include "kernel/arch.h"
+#include "kernel/boot.h"
+#include "kernel/boot_stack.h"
+#include "kernel/clock.h"
+#include "kernel/console.h"
+
+#define CPU_START_TIMEOUT_NS 2000000000ULL
+
+struct smp_call {
+	void (*fn)(void *arg);
+	void *arg;
+	struct smp_call *next;
+	bool done; /* set by the target with release order */
+};
+
+struct cpu cpus[MAX_CPUS] = {
+	[0] = {.self = &cpus[0], .stack_top = (uintptr_t)(boot_stack + BOOT_STACK_SIZE)},
+};
+static uint8_t cpu_stacks[MAX_CPUS][CPU_STACK_SIZE] __attribute__((aligned(16)));
+
+int cpu_online_count(void)
+{
+	int n = 0;
+	for (int i = 0; i < MAX_CPUS; i++)
+		n += __atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE);
+	return n;
+}
+
+/* Runs the calls queued for this CPU. Interrupts off. */
+static void run_calls(struct cpu *c)
+{
+	struct smp_call *call = __atomic_exchange_n(&c->calls, NULL, __ATOMIC_ACQUIRE);
+	while (call != NULL) {
+		struct smp_call *next = call->next;
+		call->fn(call->arg);
+		__atomic_store_n(&call->done, true, __ATOMIC_RELEASE);
+		call = next;
+	}
+}
+
+void kernel_ipi(void)
+{
+	struct cpu *c = this_cpu();
+	c->ipis++;
+	run_calls(c);
+}
+
+static void post(struct cpu *target, struct smp_call *call)
+{
+	call->done = false;
+	call->next = __atomic_load_n(&target->calls, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(&target->calls, &call->next, call, true,
+					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		;
+	arch_ipi_send(target);
+}
+
+static void wait_done(struct smp_call *call)
+{
+	struct cpu *me = this_cpu();
+	while (!__atomic_load_n(&call->done, __ATOMIC_ACQUIRE)) {
+		unsigned long flags = arch_irq_save();
+		run_calls(me);
+		arch_irq_restore(flags);
+		arch_cpu_relax();
+	}
+}
+
+void smp_call(struct cpu *target, void (*fn)(void *arg), void *arg)
+{
+	if (target == this_cpu()) {
+		unsigned long flags = arch_irq_save();
+		fn(arg);
+		arch_irq_restore(flags);
+		return;
+	}
+	struct smp_call call = {.fn = fn, .arg = arg};
+	post(target, &call);
+	wait_done(&call);
+}
+
+void smp_call_others(void (*fn)(void *arg), void *arg)
+{
+	struct smp_call calls[MAX_CPUS];
+	struct cpu *me = this_cpu();
+	int n = 0;
+	for (int i = 0; i < MAX_CPUS; i++) {
+		struct cpu *c = &cpus[i];
+		if (c == me || !__atomic_load_n(&c->online, __ATOMIC_ACQUIRE))
+			continue;
+		calls[n] = (struct smp_call){.fn = fn, .arg = arg};
+		post(c, &calls[n++]);
+	}
+	for (int i = 0; i < n; i++)
+		wait_done(&calls[i]);
+}
+
+void kernel_timer_interrupt(void)
+{
+	struct cpu *c = this_cpu();
+	c->timer_interrupts++;
+	if (c->timer_handler != NULL)
+		c->timer_handler(c);
+}
+
+_Noreturn void kernel_secondary_main(struct cpu *c)
+{
+	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
+	for (;;)
+		arch_idle();
+}
+
+void smp_start(void)
+{
+	uint64_t hwids[MAX_CPUS];
+	int n = arch_cpu_enumerate(hwids, MAX_CPUS);
+	struct cpu *boot = &cpus[0];
+	boot->id = 0;
+	boot->hwid = n > 0 ? hwids[0] : 0;
+	arch_cpu_init(boot);
+	__atomic_store_n(&boot->online, true, __ATOMIC_RELEASE);
+
+	for (int i = 1; i < n; i++) {
+		struct cpu *c = &cpus[i];
+		c->self = c;
+		c->id = i;
+		c->hwid = hwids[i];
+		c->stack_top = (uintptr_t)cpu_stacks[i] + CPU_STACK_SIZE;
+		if (!arch_cpu_start(c)) {
+			console_printf("gort: CPU %d (hardware id %#llx) refused to start\n", i,
+				       (unsigned long long)c->hwid);
+			continue;
+		}
+		uint64_t deadline = nanotime() + CPU_START_TIMEOUT_NS;
+		while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE) && nanotime() < deadline)
+			arch_cpu_relax();
+		if (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE))
+			console_printf("gort: CPU %d (hardware id %#llx) did not come up\n", i,
+				       (unsigned long long)c->hwid);
+	}
+}

@@ -1,0 +1,23 @@
+/*
+ * Running a function on other CPUs through the kernel's IPI, the base of
+ * TLB shootdowns and of every cross-CPU request before the scheduler.
+ *
+ * A call is pushed onto the target's lock-free list (cpu->calls) and the
+ * target is sent an IPI; it runs the function in interrupt context and
+ * marks the call done. The caller waits for done; while it waits it serves
+ * calls aimed at itself, so two CPUs calling each other cannot deadlock.
+ */
+#ifndef GORT_KERNEL_SMP_H
+#define GORT_KERNEL_SMP_H
+
+#include "kernel/cpu.h"
+
+/* Runs fn(arg) on CPU target (in interrupt context there; directly, with
+ * interrupts off, when target is this CPU) and waits until it returned. */
+void smp_call(struct cpu *target, void (*fn)(void *arg), void *arg);
+
+/* Runs fn(arg) on every other online CPU, at the same time, and waits until
+ * all returned. */
+void smp_call_others(void (*fn)(void *arg), void *arg);
+
+#endif

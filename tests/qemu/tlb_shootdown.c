@@ -1,0 +1,82 @@
+/*
+ * A page mapped and read on every CPU, then unmapped with a TLB shootdown:
+ * afterwards every CPU faults on the old address (without the shootdown,
+ * the other CPUs would still reach the page through their stale TLB
+ * entries).
+ *
+ * cmdline: -- 1
+ * variant: smp2 --smp 2 --cmdline "-- 2"
+ * variant: smp4 --smp 4 --cmdline "-- 4"
+ * expect-line: every CPU reads the mapped page
+ * expect-line: every CPU faults on the old address
+ * expect-not-contains: FAIL
+ */
+#include <gort.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "kernel/arch.h"
+#include "kernel/cpu.h"
+#include "kernel/probe.h"
+#include "kernel/smp.h"
+#include "kernel/tlb.h"
+
+#define TEST_VA 0x0000100000000000ULL /* 16 TiB: outside every boot map */
+#define MAGIC 0x676f72746c6221ULL
+
+static uint64_t page[512] __attribute__((aligned(4096)));
+
+struct probe_result {
+	bool ok;
+	uint64_t value;
+};
+
+static void probe_on_cpu(void *arg)
+{
+	struct probe_result *r = arg;
+	r->ok = probe_read(TEST_VA, &r->value);
+}
+
+/* Probes TEST_VA on every CPU; returns how many read want (or, with
+ * want == 0, how many faulted). */
+static int probe_all(int n, uint64_t want)
+{
+	int count = 0;
+	for (int i = 0; i < n; i++) {
+		struct probe_result r = {0};
+		smp_call(&cpus[i], probe_on_cpu, &r);
+		printf("cpu %d: %s\n", i, r.ok ? "read" : "faulted");
+		if (want != 0 ? r.ok && r.value == want : !r.ok)
+			count++;
+	}
+	return count;
+}
+
+int main(int argc, char **argv)
+{
+	int n = runtime_NumCPU(), want = argc > 1 ? atoi(argv[1]) : 1;
+	if (n != want) {
+		printf("FAIL: %d CPUs online, %d expected\n", n, want);
+		return 1;
+	}
+	page[0] = MAGIC;
+	if (!arch_map_page(TEST_VA, (uintptr_t)page)) {
+		printf("FAIL: cannot map the test page\n");
+		return 1;
+	}
+	tlb_shootdown(TEST_VA, sizeof page);
+	if (probe_all(n, MAGIC) != n) {
+		printf("FAIL: not every CPU reads the page\n");
+		return 1;
+	}
+	printf("every CPU reads the mapped page\n");
+
+	arch_map_page(TEST_VA, ARCH_NO_PAGE);
+	tlb_shootdown(TEST_VA, sizeof page);
+	if (probe_all(n, 0) != n) {
+		printf("FAIL: a CPU still reaches the unmapped page\n");
+		return 1;
+	}
+	printf("every CPU faults on the old address\n");
+	return 0;
+}
