@@ -6,6 +6,9 @@
  * cmdline: -- 1
  * variant: smp2 --smp 2 --cmdline "-- 2"
  * variant: smp4 --smp 4 --cmdline "-- 4"
+ * x86_64.variant: microvm4 --machine microvm --smp 4 --cmdline "-- 4"
+ * aarch64.variant: gicv3 --machine virt,gic-version=3 --smp 4 --cmdline "-- 4"
+ * aarch64.variant: el2gicv3 --machine virt,virtualization=on,gic-version=3 --smp 4 --cmdline "-- 4"
  * expect-line: all CPUs online
  * expect-line: every CPU counted its own timer interrupts
  * expect-line: every CPU answered its IPI
