@@ -70,13 +70,7 @@ protected_mode:
 
 	.code64
 long_mode:
-	movl $SEL_KDATA, %eax
-	movl %eax, %ds
-	movl %eax, %es
-	movl %eax, %ss
-	xorl %eax, %eax
-	movl %eax, %fs
-	movl %eax, %gs
+	LOAD_KERNEL_SEGMENTS
 	movl %ebp, %ebp				/* zero-extend the copy's address */
 
 	/* Our APIC id: CPUID leaf 0xb has the full one, leaf 1 the 8-bit one. */

@@ -124,7 +124,19 @@
 #define DEBUG_EXIT_PORT 0xf4
 #define COM1_PORT 0x3f8
 
-#ifndef __ASSEMBLER__
+#ifdef __ASSEMBLER__
+/* First thing in 64-bit mode, on every CPU: the kernel data segment in
+ * %ds, %es and %ss, null %fs and %gs (the GS base is set by MSR after). */
+.macro LOAD_KERNEL_SEGMENTS
+	movl $SEL_KDATA, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movl %eax, %ss
+	xorl %eax, %eax
+	movl %eax, %fs
+	movl %eax, %gs
+.endm
+#else
 #include <stdint.h>
 
 static inline void outb(uint16_t port, uint8_t v)

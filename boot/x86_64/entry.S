@@ -53,13 +53,7 @@ pvh_entry:
 
 	.code64
 long_mode:
-	movl $SEL_KDATA, %eax
-	movl %eax, %ds
-	movl %eax, %es
-	movl %eax, %ss
-	xorl %eax, %eax
-	movl %eax, %fs
-	movl %eax, %gs
+	LOAD_KERNEL_SEGMENTS
 	movq $(boot_stack + BOOT_STACK_SIZE), %rsp
 	movl $MSR_GS_BASE, %ecx
 	movl $cpus, %eax			/* cpus[0].self is already set: .data */
