@@ -158,6 +158,8 @@ tools: $(TOOLS)
 # Each unit test names the arch-independent sources it tests.
 UNIT_cmdline_test := kernel/cmdline.c
 UNIT_settings_test := runtime/settings.c
+UNIT_pagealloc_test := kernel/pagealloc_core.c
+UNITFLAGS_pagealloc_test := -pthread
 UNIT_spinlock_test :=
 # A unit test of kernel headers is built for the host's arch.
 UNITFLAGS_spinlock_test := -Iarch/$(shell uname -m) -pthread
@@ -165,6 +167,14 @@ UNIT_run_accel_test := $(filter-out tools/gort-run.c,$(wildcard tools/run_*.c)) 
 UNIT_run_console_test := $(UNIT_run_accel_test)
 UNIT_run_qemu_args_test := $(UNIT_run_accel_test)
 UNIT_test_directives_test := tools/test_directives.c tools/host.c
+UNIT_sizeclass_test := runtime/sizeclasses.c
+# The allocator's tests run it on the host: kernel services from
+# tests/unit/host, one host thread per CPU.
+UNIT_heap_test := $(addprefix runtime/,sizeclasses.c arena.c persistent.c mheap.c mcentral.c \
+	mcache.c malloc.c mstats.c settings.c) tests/unit/host/kernel_host.c
+UNITFLAGS_heap_test := -Itests/unit/host -pthread
+UNIT_spanlookup_test := $(UNIT_heap_test)
+UNITFLAGS_spanlookup_test := $(UNITFLAGS_heap_test)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/*_test.c))
 $(B)/unit/%: tests/unit/%.c tests/unit/check.h | $(SETUP)
 	@mkdir -p $(@D)
@@ -205,9 +215,12 @@ test: | $(SETUP)
 		--jobs $(JOBS) $(if $(FILTER),--filter $(FILTER)) \
 		--unit $(UNIT_TESTS) -- $(TESTS)
 
-# The same workloads in Go, each a static /init of a minimal Linux guest.
+# The same workloads in Go, each a static /init of a minimal Linux guest; where
+# bench/boehm/NAME.c exists, also in C on the Boehm collector (Debian's libgc,
+# linked statically), the /init of the same guest.
 .SECONDEXPANSION:
 BENCHES := $(patsubst bench/%.c,%,$(wildcard bench/*.c))
+BOEHM_BENCHES := $(patsubst bench/boehm/%.c,%,$(wildcard bench/boehm/*.c))
 GO_ENV := CGO_ENABLED=0 GO111MODULE=on GOWORK=off GOFLAGS=-mod=mod GOPROXY=off \
 	GOTOOLCHAIN=local GOENV=off GOPATH=$(CURDIR)/$(B)/bench/gopath \
 	GOCACHE=$(CURDIR)/$(B)/bench/gocache
@@ -216,11 +229,17 @@ $(B)/bench/go/%: bench/go/go.mod $$(wildcard bench/go/$$*/*.go) | $(SETUP)
 	cd bench/go && env $(GO_ENV) go build -trimpath -buildvcs=false -o $(CURDIR)/$@ ./$*
 $(B)/bench/%.cpio: $(B)/bench/go/% $(B)/tools/mkinitramfs
 	$(B)/tools/mkinitramfs $@ init=$<
+$(B)/bench/boehm/%: bench/boehm/%.c | $(SETUP)
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -static -pthread -o $@ $< -lgc
+$(B)/bench/boehm/%.cpio: $(B)/bench/boehm/% $(B)/tools/mkinitramfs
+	$(B)/tools/mkinitramfs $@ init=$<
 
 bench: | $(SETUP)
 	$(MAKE) -j$(JOBS) ARCH=x86_64 $(B)/tools/gort-run $(B)/tools/gort-bench \
 		$(B)/tools/mkinitramfs $(CALIBRATION) $(BENCHES:%=$(B)/x86_64/bench/%.elf) \
-		$(BENCHES:%=$(B)/bench/go/%) $(BENCHES:%=$(B)/bench/%.cpio)
+		$(BENCHES:%=$(B)/bench/go/%) $(BENCHES:%=$(B)/bench/%.cpio) \
+		$(BOEHM_BENCHES:%=$(B)/bench/boehm/%.cpio)
 	$(B)/tools/gort-bench --build $(B) $(if $(filter-out auto,$(ACCEL)),--accel $(ACCEL))
 
 clean:

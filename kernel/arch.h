@@ -96,16 +96,94 @@ void arch_timer_set(uint64_t deadline);
  * Unix epoch, UTC. Returns false if there is none. */
 bool arch_rtc_read(int64_t *unix_seconds);
 
-/* ---- Pages and TLBs (until the address-space layer exists) ----------- */
+/* ---- Pages and TLBs (see kernel/vm.h) ------------------------------- */
 
-/* Maps the 4 KiB page va to the physical page pa (read-write, normal
- * memory) in the kernel page tables, va being outside the boot identity
- * map, or clears that mapping (pa == ARCH_NO_PAGE). Does not flush TLBs.
- * Returns false when the arch's early table pool is exhausted. */
-#define ARCH_NO_PAGE UINT64_MAX
-bool arch_map_page(uintptr_t va, uint64_t pa);
+/*
+ * The kernel page tables are one tree shared by every CPU, of the same
+ * shape on every arch (x86_64 four-level paging, aarch64 with the 4 KiB
+ * granule and 48-bit addresses, riscv64 Sv48): ARCH_PT_LEVELS levels of
+ * 4 KiB tables of 512 64-bit entries, reached through the identity map.
+ * A level-0 entry maps a 4 KiB page; an entry at level L > 0 links a table
+ * of level L - 1 or maps a block of 4 KiB << 9L bytes. kernel/vm.c walks
+ * and edits the tree itself: the functions below only encode and decode
+ * entries (pure, any context), so no page-table bit is named outside
+ * arch/. prot is a mask of VM_READ, VM_WRITE and VM_EXEC (kernel/vm.h);
+ * every mapped page is readable, and x86_64 cannot forbid execution.
+ *
+ * Write tracking. Every page entry is "written" or "clean". A new entry
+ * (arch_pte_page) is written; arch_pte_clean arms it; the first write
+ * afterwards makes it written again, either by hardware (x86_64 and
+ * riscv64 dirty bits, aarch64 FEAT_HAFDBS dirty state) or, where the
+ * hardware keeps no dirty state, through a write-protection fault that
+ * kernel/vm.c's vm_fault resolves with arch_pte_write_fault. The arch
+ * picks the mechanism in arch_pt_init and reports it with
+ * arch_pt_hardware_dirty.
+ */
+#define ARCH_PT_LEVELS 4
+#define ARCH_PT_INDEX_BITS 9
 
-/* Invalidates this CPU's TLB entries for [va, va + len). */
+/* Prepares the MMU for kernel/vm.c (hardware dirty-state management where
+ * it exists, for this CPU and the ones started later) and returns the
+ * root table, the one every CPU already runs on. Boot CPU, once, before
+ * the other CPUs start. */
+uint64_t *arch_pt_init(void);
+
+/* Whether write tracking uses hardware dirty state (else write faults). */
+bool arch_pt_hardware_dirty(void);
+
+/* Whether e maps or links something (the MMU uses it). */
+bool arch_pte_valid(uint64_t e);
+
+/* Whether e, an entry of a level > 0 table, links a table. */
+bool arch_pte_is_table(uint64_t e);
+
+/* The physical address e links or maps; also of an entry made by
+ * arch_pte_invalid. */
+uint64_t arch_pte_addr(uint64_t e);
+
+/* An entry linking the (zeroed) table at physical address table. */
+uint64_t arch_pte_table(uint64_t table);
+
+/* An identity-map entry for RAM at level (0: a page; 1, 2: a block of
+ * 2 MiB or 1 GiB at physical address pa, aligned): normal write-back
+ * memory, read-write, not executable where the arch can say so. 0 when
+ * the arch cannot map a block at that level. */
+uint64_t arch_pte_ram(uint64_t pa, int level);
+
+/* A level-0 entry mapping the 4 KiB page pa with prot; it counts as
+ * written. */
+uint64_t arch_pte_page(uint64_t pa, unsigned prot);
+
+/* The protection a valid page or block entry gives, tracking aside: a
+ * page armed by arch_pte_clean still reports VM_WRITE. */
+unsigned arch_pte_prot(uint64_t e);
+
+/* e made invalid with its address kept (arch_pte_addr still reads it, and
+ * the result is never 0): the MMU ignores it; kernel/vm.c marks pages and
+ * tables that wait for a TLB shootdown before they are freed this way. */
+uint64_t arch_pte_invalid(uint64_t e);
+
+/* Write tracking of a valid page entry: e armed (clean); whether e is
+ * written (false for any invalid entry); and for a write fault on e, the
+ * entry that lets the write proceed and counts as written (e itself when
+ * e already allows the write: the fault came from a stale TLB entry), or
+ * 0 when e forbids writes. */
+uint64_t arch_pte_clean(uint64_t e);
+bool arch_pte_written(uint64_t e);
+uint64_t arch_pte_write_fault(uint64_t e);
+
+/* Called after entries for [va, va + len) went from invalid to valid:
+ * makes this CPU's table walks see them (a barrier, or a local flush
+ * where cached invalid entries may linger). Other CPUs need nothing: a
+ * stale "not mapped" they may still hold faults into vm_fault, which
+ * retries. */
+void arch_pt_mapped(uintptr_t va, size_t len);
+
+/* Invalidates this CPU's TLB entries for [va, va + len); len ==
+ * ARCH_TLB_ALL (or any range above the arch's threshold) flushes every
+ * entry, cached intermediate (table) entries included, as needed after
+ * unlinking a table. */
+#define ARCH_TLB_ALL SIZE_MAX
 void arch_tlb_flush_local(uintptr_t va, size_t len);
 
 /* The caller's frame pointer, for walking the current stack. */

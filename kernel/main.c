@@ -14,6 +14,8 @@
 #include "kernel/cmdline.h"
 #include "kernel/cpu.h"
 #include "kernel/console.h"
+#include "kernel/pagealloc.h"
+#include "kernel/vm.h"
 
 static char cmdline_buf[CMDLINE_MAX_BYTES];
 static struct cmdline cmdline;
@@ -44,6 +46,8 @@ _Noreturn void kernel_main(const char *raw)
 		console_printf("gort: boot command line has more than %d words; the rest is ignored\n",
 			       CMDLINE_MAX_WORDS);
 	clock_init();
+	pagealloc_init();
+	vm_init();
 	smp_start();
 	arch_irq_enable();
 	runtime_start(cmdline.env, cmdline.args, cmdline.nargs);

@@ -1,13 +1,16 @@
 /*
- * probe_read; see probe.h. The probe runs with interrupts off so that the
- * only trap possible between setting and clearing the flag is the read's
- * own fault; trap_unexpected longjmps back here on this CPU's stack.
+ * probe_read and probe_write; see probe.h. The probe runs with interrupts
+ * off so that the only trap possible between setting and clearing the
+ * flag is the access's own fault; trap_unexpected longjmps back here on
+ * this CPU's stack.
  */
 #include "kernel/probe.h"
 
 #include "kernel/cpu.h"
 
-bool probe_read(uintptr_t addr, uint64_t *value)
+/* The probe: one access of addr, reading into *value (write clear) or
+ * writing *value (write set). */
+static bool probe(uintptr_t addr, uint64_t *value, bool write)
 {
 	struct cpu *c = this_cpu();
 	unsigned long flags = arch_irq_save();
@@ -17,14 +20,27 @@ bool probe_read(uintptr_t addr, uint64_t *value)
 		return false;
 	}
 	/* The compiler must neither drop the store of true (a plain store
-	 * followed by the store of false looks dead) nor move the read
+	 * followed by the store of false looks dead) nor move the access
 	 * outside the flagged window: the fences pin the order on this CPU,
 	 * which is all a fault on this CPU needs. */
 	__atomic_store_n(&c->probing, true, __ATOMIC_RELAXED);
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	*value = *(volatile uint64_t *)addr;
+	if (write)
+		*(volatile uint64_t *)addr = *value;
+	else
+		*value = *(volatile uint64_t *)addr;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	__atomic_store_n(&c->probing, false, __ATOMIC_RELAXED);
 	arch_irq_restore(flags);
 	return true;
+}
+
+bool probe_read(uintptr_t addr, uint64_t *value)
+{
+	return probe(addr, value, false);
+}
+
+bool probe_write(uintptr_t addr, uint64_t value)
+{
+	return probe(addr, &value, true);
 }

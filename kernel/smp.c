@@ -32,15 +32,25 @@ int cpu_online_count(void)
 	return n;
 }
 
-/* Runs the calls queued for this CPU. Interrupts off. */
+/* Runs the calls queued for this CPU, taking them off the list one at a
+ * time: a call that waits for another CPU (a lock whose holder is shooting
+ * down this CPU's TLB) must leave the calls behind it on the list, where
+ * the waiting code can serve them, not in a batch it cannot reach. Only
+ * this CPU pops, with interrupts off, and a call runs only after its pop
+ * is complete, so pops never interleave and a compare-and-swap of the
+ * head cannot be fooled (no ABA). Interrupts off. */
 static void run_calls(struct cpu *c)
 {
-	struct smp_call *call = __atomic_exchange_n(&c->calls, NULL, __ATOMIC_ACQUIRE);
-	while (call != NULL) {
-		struct smp_call *next = call->next;
+	for (;;) {
+		struct smp_call *call = __atomic_load_n(&c->calls, __ATOMIC_ACQUIRE);
+		while (call != NULL &&
+		       !__atomic_compare_exchange_n(&c->calls, &call, call->next, true,
+						    __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE))
+			;
+		if (call == NULL)
+			return;
 		call->fn(call->arg);
 		__atomic_store_n(&call->done, true, __ATOMIC_RELEASE);
-		call = next;
 	}
 }
 
@@ -49,6 +59,11 @@ void kernel_ipi(void)
 	struct cpu *c = this_cpu();
 	c->ipis++;
 	run_calls(c);
+}
+
+void smp_serve_calls(void)
+{
+	run_calls(this_cpu());
 }
 
 static void post(struct cpu *target, struct smp_call *call)

@@ -20,4 +20,9 @@ void smp_call(struct cpu *target, void (*fn)(void *arg), void *arg);
  * all returned. */
 void smp_call_others(void (*fn)(void *arg), void *arg);
 
+/* Runs the calls other CPUs have queued for this one, as its IPI would.
+ * Interrupts off. For code that spins with interrupts off on something
+ * another CPU may hold while it waits for this one (kernel/vm.c's lock). */
+void smp_serve_calls(void);
+
 #endif

@@ -1,9 +1,10 @@
 /*
  * runtime_start: the runtime's half of boot. It installs the environment
  * (getenv sees the command line's NAME=value words), reads the settings
- * table from it, builds argv (argv[0] is the application's name), runs the
- * C constructors and then main; main's return value is the exit status, through exit() so stdio
- * handlers run as in a hosted C program. gort_exit is os.Exit: no handlers.
+ * table from it, sets up the heap (mallocinit), builds argv (argv[0] is
+ * the application's name), runs the C constructors and then main; main's
+ * return value is the exit status, through exit() so stdio handlers run as
+ * in a hosted C program. gort_exit is os.Exit: no handlers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "kernel/boot.h"
 #include "kernel/exit.h"
 #include "kernel/memmap.h"
+#include "runtime/malloc.h"
 #include "runtime/settings.h"
 
 #include <archdefs.h>
@@ -30,6 +32,7 @@ _Noreturn void runtime_start(char **env, char **args, int nargs)
 {
 	environ = env;
 	settings_init();
+	mallocinit();
 	if (settings.verbose) {
 		printf("gort: %s on %s, GOOS=gort GOARCH=%s\n", gort_app_name, ARCH_MACHINE,
 		       ARCH_GOARCH);

@@ -1,41 +1,50 @@
 /*
  * gort-bench: the side-by-side benchmark driver behind `make bench`.
  *
- * Each workload exists twice: a gort image (bench/NAME.c, built to
+ * Each workload exists at least twice: a gort image (bench/NAME.c, built to
  * BUILD/x86_64/bench/NAME.elf) and a Go program (bench/go/NAME/main.go, built static to
  * BUILD/bench/go/NAME and packed as /init into BUILD/bench/NAME.cpio by mkinitramfs).
- * gort-bench boots both through the same runner, gort-run, on the same QEMU machine with
- * the same accelerator, CPU count and memory:
+ * Workloads about memory management have a third program, in C on the Boehm collector
+ * (bench/boehm/NAME.c, built static with Debian's libgc to BUILD/bench/boehm/NAME and
+ * packed into BUILD/bench/boehm/NAME.cpio). gort-bench boots them all through the same
+ * runner, gort-run, on the same QEMU machine with the same accelerator, CPU count and
+ * memory:
  *
  *   gort-run --arch x86_64 --image BUILD/x86_64/bench/NAME.elf --mark TEXT ...
  *   gort-run --linux VMLINUZ --initrd BUILD/bench/NAME.cpio --mark TEXT ...
+ *   gort-run --linux VMLINUZ --initrd BUILD/bench/boehm/NAME.cpio --mark TEXT ...
  *
  * (the runner gives the Linux guest "console=ttyS0 panic=-1 quiet" and, like the gort
- * image, a q35 machine without the default NIC and VGA). The Go programs power the machine
- * off after their work; one that dies instead panics the kernel, whose reboot ends QEMU.
- * That is the comparison a user makes: "my service as a gort image" against "my service
- * as a Go program in a minimal Linux VM". Runs alternate between the two guests (so a
- * slow phase of the host hurts both alike), each workload runs --runs times per guest,
- * and the median is reported.
+ * image, a q35 machine without the default NIC and VGA). The Linux programs power the
+ * machine off after their work; one that dies instead panics the kernel, whose reboot
+ * ends QEMU. That is the comparison a user makes: "my service as a gort image" against
+ * "my service as a Go (or garbage-collected C) program in a minimal Linux VM". Runs
+ * alternate between the guests (so a slow phase of the host hurts all alike), each
+ * workload runs --runs times per guest, and the median is reported. A guest whose run
+ * fails (or whose program was not built) is reported as failed for that workload and
+ * not run again; the other guests carry on.
  *
  * A workload's figure comes from the console, in one of two ways (enum figure_kind):
  *   FIG_MARK_TIME  seconds from QEMU start to the first console line containing the
  *                  workload's mark text, from the runner's "gort-run: mark <s>" line.
  *   FIG_PRINTED    the number printed right after the mark text on that line, so a guest
  *                  that measures itself prints e.g. "gort-bench: spawn-ns 2039".
- * Adding a workload is one row in `workloads` plus its two programs and build rules.
+ * Adding a workload is one row in `workloads` plus its programs (two, or three with a
+ * Boehm twin) and their build rules; the Makefile builds every bench/boehm/NAME.c.
  *
- * The accelerator must be the same for both guests. With --accel auto (the default) the
- * first gort run is made with --verbose, the runner's "gort-run: accel X" decision is
- * read from it, and every later run (both guests) gets --accel X.
+ * The accelerator must be the same for every guest. With --accel auto (the default) the
+ * first run is made with --verbose, the runner's "gort-run: accel X" decision is read
+ * from it, and every later run (all guests) gets --accel X.
  *
  * After the workloads comes the size table for the boot workload: the program file
  * (gort ELF against the static Go binary), the bytes the loader copies from it (its
  * PT_LOAD segments: code and data without symbols and debug info), and what the machine
  * is handed to boot (the gort image's loaded bytes against kernel plus initramfs).
  *
- * Output is a plain-text table meant to be pasted into a README; progress and errors go
- * to stderr. Exit status 0 when every run reached its mark, 1 otherwise, 2 for usage.
+ * Output is a plain-text table meant to be pasted into a README: each workload's figure
+ * per guest and the ratios gort/Go and gort/Boehm ("-" where a figure is missing).
+ * Progress and errors go to stderr. Exit status 0 when every run reached its mark, 1
+ * otherwise, 2 for usage.
  */
 #define _GNU_SOURCE
 #include "tools/host.h"
@@ -60,19 +69,26 @@ enum figure_kind {
 
 enum guest {
 	GUEST_GORT,  /* the gort image */
-	GUEST_LINUX, /* the Go program as /init of a Linux guest */
+	GUEST_GO,    /* the Go program as /init of a Linux guest */
+	GUEST_BOEHM, /* the C program on the Boehm collector as /init of a Linux guest */
+	NGUESTS,
 };
 
+/* Column headings, and the guest's name in messages. */
+static const char *const guest_names[NGUESTS] = {"gort", "Linux + Go", "Linux + Boehm"};
+
 struct workload {
-	const char *name;      /* image NAME: bench/NAME.c and bench/go/NAME */
+	const char *name;      /* image NAME: bench/NAME.c, bench/go/NAME, bench/boehm/NAME.c */
 	const char *label;     /* row label in the table, with its unit */
-	const char *mark;      /* console text both programs print */
+	const char *mark;      /* console text every program of the workload prints */
 	enum figure_kind kind; /* where the figure comes from */
 	int decimals;          /* digits after the point in the table */
+	int boehm;             /* 1 when bench/boehm/NAME.c exists: the third guest runs */
 };
 
 static const struct workload workloads[] = {
-	{"boot", "boot to main (s)", "gort-bench: main reached", FIG_MARK_TIME, 3},
+	{"boot", "boot to main (s)", "gort-bench: main reached", FIG_MARK_TIME, 3, 0},
+	{"alloc", "32-byte allocation (ns)", "gort-bench: alloc-ns ", FIG_PRINTED, 1, 1},
 };
 
 enum {
@@ -274,27 +290,47 @@ static void learn_accel(struct options *opt, const struct run *r)
 }
 
 /*
- * run_guest boots one workload on one guest. While the accelerator is still "auto", the
- * run also learns the runner's decision (see learn_accel).
+ * guest_file returns the file a guest boots for a workload (the caller frees it): the gort
+ * image, or the initramfs holding the Linux guest's /init.
  */
-static struct run run_guest(struct options *opt, const char *runner, const struct workload *w,
-			    enum guest guest)
+static char *guest_file(const struct options *opt, const struct workload *w, enum guest g)
 {
-	char *argv[MAX_ARGS], *file;
+	switch (g) {
+	case GUEST_GORT:
+		return xasprintf("%s/x86_64/bench/%s.elf", opt->build, w->name);
+	case GUEST_GO:
+		return xasprintf("%s/bench/%s.cpio", opt->build, w->name);
+	case GUEST_BOEHM:
+		return xasprintf("%s/bench/boehm/%s.cpio", opt->build, w->name);
+	case NGUESTS:
+		break;
+	}
+	die("no such guest: %d", (int)g);
+}
+
+/*
+ * run_guest boots one workload on one guest from `file` (guest_file). While the
+ * accelerator is still "auto", the run also learns the runner's decision (see
+ * learn_accel).
+ */
+static struct run run_guest(struct options *opt, const char *runner, enum guest guest,
+			    const struct workload *w, const char *file)
+{
+	char *argv[MAX_ARGS];
 	int argc = 0, learning = strcmp(opt->accel, "auto") == 0;
 	struct run r;
 
 	argv[argc++] = (char *)runner;
-	if (guest == GUEST_LINUX) {
+	if (guest != GUEST_GORT) {
 		argv[argc++] = "--linux";
 		argv[argc++] = (char *)opt->kernel;
 		argv[argc++] = "--initrd";
-		argv[argc++] = file = xasprintf("%s/bench/%s.cpio", opt->build, w->name);
+		argv[argc++] = (char *)file;
 	} else {
 		argv[argc++] = "--arch";
 		argv[argc++] = "x86_64";
 		argv[argc++] = "--image";
-		argv[argc++] = file = xasprintf("%s/x86_64/bench/%s.elf", opt->build, w->name);
+		argv[argc++] = (char *)file;
 	}
 	argv[argc++] = "--mark";
 	argv[argc++] = (char *)w->mark;
@@ -325,7 +361,6 @@ static struct run run_guest(struct options *opt, const char *runner, const struc
 	r = spawn(argv);
 	if (learning && r.status == 0)
 		learn_accel(opt, &r);
-	free(file);
 	return r;
 }
 
@@ -342,35 +377,70 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* Median figures of one workload; ok is 0 when any run failed. */
-struct result {
-	double gort, go;
-	int ok;
+/* What became of one guest of one workload. */
+enum outcome {
+	OUT_NONE,   /* the workload has no program for this guest */
+	OUT_OK,     /* every run reached its mark: fig is the median */
+	OUT_FAILED, /* a run failed, or the guest's program was not built */
 };
 
+/* Median figures of one workload, per guest. */
+struct result {
+	double fig[NGUESTS];
+	enum outcome outcome[NGUESTS];
+};
+
+/*
+ * bench_workload runs each of the workload's guests opt->runs times, alternating between
+ * them. A guest that fails once (or whose file is missing) is marked OUT_FAILED and not
+ * run again; the others go on.
+ */
 static struct result bench_workload(struct options *opt, const char *runner,
 				    const struct workload *w)
 {
-	double gort[MAX_RUNS], go[MAX_RUNS];
-	struct result res = {.ok = 1};
+	double figs[NGUESTS][MAX_RUNS];
+	char *files[NGUESTS];
+	struct result res;
 
-	for (int i = 0; i < opt->runs && res.ok; i++) {
-		struct run r = run_guest(opt, runner, w, GUEST_GORT);
-
-		res.ok = figure(w, "gort", &r, &gort[i]);
-		free_run(&r);
-		if (!res.ok)
-			break;
-		r = run_guest(opt, runner, w, GUEST_LINUX);
-		res.ok = figure(w, "Linux + Go", &r, &go[i]);
-		free_run(&r);
-		if (res.ok)
-			fprintf(stderr, "gort-bench: %s run %d/%d: gort %.6g, Linux + Go %.6g\n",
-				w->label, i + 1, opt->runs, gort[i], go[i]);
+	for (int g = 0; g < NGUESTS; g++) {
+		res.outcome[g] = g == GUEST_BOEHM && !w->boehm ? OUT_NONE : OUT_OK;
+		files[g] = res.outcome[g] == OUT_NONE ? NULL : guest_file(opt, w, (enum guest)g);
+		if (files[g] != NULL && access(files[g], R_OK) != 0) {
+			fprintf(stderr, "gort-bench: %s on %s: %s: %s (not built?)\n", w->label,
+				guest_names[g], files[g], strerror(errno));
+			res.outcome[g] = OUT_FAILED;
+		}
 	}
-	if (res.ok) {
-		res.gort = median(gort, opt->runs);
-		res.go = median(go, opt->runs);
+	for (int i = 0; i < opt->runs; i++) {
+		struct buf progress = {0};
+
+		for (int g = 0; g < NGUESTS; g++) {
+			struct run r;
+			char *item;
+
+			if (res.outcome[g] != OUT_OK)
+				continue;
+			r = run_guest(opt, runner, (enum guest)g, w, files[g]);
+			if (figure(w, guest_names[g], &r, &figs[g][i])) {
+				item = xasprintf("%s%s %.6g", progress.len ? ", " : "",
+						 guest_names[g], figs[g][i]);
+				buf_add(&progress, item, strlen(item));
+				free(item);
+			} else {
+				res.outcome[g] = OUT_FAILED;
+			}
+			free_run(&r);
+		}
+		if (progress.len == 0)
+			break;
+		fprintf(stderr, "gort-bench: %s run %d/%d: %s\n", w->label, i + 1, opt->runs,
+			progress.data);
+		free(progress.data);
+	}
+	for (int g = 0; g < NGUESTS; g++) {
+		if (res.outcome[g] == OUT_OK)
+			res.fig[g] = median(figs[g], opt->runs);
+		free(files[g]);
 	}
 	return res;
 }
@@ -413,24 +483,27 @@ static uint64_t loaded_size(const char *path)
 	return sum;
 }
 
-/* ratio formats a/b as "0.03x", or "-" when b is 0. */
-static const char *ratio(double a, double b)
-{
-	static char s[32];
+enum {
+	RATIO_LEN = 32, /* room for ratio's text */
+};
 
+/* ratio formats a/b into s as "0.03x", or "-" when b is 0; it returns s. */
+static const char *ratio(char s[RATIO_LEN], double a, double b)
+{
 	if (b == 0)
-		return "-";
-	snprintf(s, sizeof s, "%.3gx", a / b);
+		snprintf(s, RATIO_LEN, "-");
+	else
+		snprintf(s, RATIO_LEN, "%.3gx", a / b);
 	return s;
 }
 
 static void print_size_row(const char *label, uint64_t gort, uint64_t go)
 {
-	char g[32], l[32];
+	char g[32], l[32], r[RATIO_LEN];
 
 	snprintf(g, sizeof g, "%.1f KiB", gort / 1024.0);
 	snprintf(l, sizeof l, "%.1f KiB", go / 1024.0);
-	printf("%-34s %12s %12s %9s\n", label, g, l, ratio((double)gort, (double)go));
+	printf("%-34s %12s %12s %9s\n", label, g, l, ratio(r, (double)gort, (double)go));
 }
 
 static void print_sizes(const struct options *opt)
@@ -500,20 +573,61 @@ static void newest_kernel(char *buf, size_t n)
 	globfree(&g);
 }
 
+/* selected reports whether this invocation runs workload w (--only). */
+static int selected(const struct options *opt, const struct workload *w)
+{
+	return opt->only == NULL || strcmp(opt->only, w->name) == 0;
+}
+
+/* size_index returns the index of size_workload in workloads. */
+static int size_index(void)
+{
+	for (int i = 0; i < NWORKLOADS; i++)
+		if (strcmp(workloads[i].name, size_workload) == 0)
+			return i;
+	die("no workload named %s for the size table", size_workload);
+}
+
+/*
+ * print_result prints one workload's row: each guest's median ("failed" when a run
+ * failed, "-" when the workload has no program for the guest) and the ratios of gort's
+ * figure to Go's and to Boehm's.
+ */
+static void print_result(const struct workload *w, const struct result *res)
+{
+	static const int width[NGUESTS] = {12, 12, 14};
+	char cell[NGUESTS][32], to[NGUESTS][RATIO_LEN];
+
+	for (int g = 0; g < NGUESTS; g++) {
+		if (res->outcome[g] == OUT_OK)
+			snprintf(cell[g], sizeof cell[g], "%.*f", w->decimals, res->fig[g]);
+		else
+			snprintf(cell[g], sizeof cell[g], "%s",
+				 res->outcome[g] == OUT_FAILED ? "failed" : "-");
+		if (res->outcome[GUEST_GORT] == OUT_OK && res->outcome[g] == OUT_OK)
+			ratio(to[g], res->fig[GUEST_GORT], res->fig[g]);
+		else
+			snprintf(to[g], sizeof to[g], "-");
+	}
+	printf("%-34s %*s %*s %*s %9s %11s\n", w->label, width[GUEST_GORT], cell[GUEST_GORT],
+	       width[GUEST_GO], cell[GUEST_GO], width[GUEST_BOEHM], cell[GUEST_BOEHM], to[GUEST_GO],
+	       to[GUEST_BOEHM]);
+}
+
 static void usage(void)
 {
 	fputs("usage: gort-bench [options]\n"
 	      "  --runs N                runs per workload and guest, median reported (3)\n"
-	      "  --accel auto|kvm|tcg    accelerator for both guests (auto: the runner decides\n"
-	      "                          once, then both guests use its decision)\n"
+	      "  --accel auto|kvm|tcg    accelerator for all guests (auto: the runner decides\n"
+	      "                          once, then every guest uses its decision)\n"
 	      "  --calibration-image ELF the runner's calibration guest for --accel auto\n"
 	      "                          (default: the runner's own default)\n"
-	      "  --smp N                 CPUs of both guests (2)\n"
-	      "  --mem SIZE              memory of both guests (2G)\n"
+	      "  --smp N                 CPUs of every guest (2)\n"
+	      "  --mem SIZE              memory of every guest (2G)\n"
 	      "  --kernel VMLINUZ        Linux kernel (newest /boot/vmlinuz-*)\n"
 	      "  --build DIR             build folder (build): DIR/tools/gort-run,\n"
 	      "                          DIR/x86_64/bench/NAME.elf, DIR/bench/NAME.cpio,\n"
-	      "                          DIR/bench/go/NAME\n"
+	      "                          DIR/bench/go/NAME, DIR/bench/boehm/NAME.cpio\n"
 	      "  --timeout SECONDS       per-run timeout passed to the runner\n"
 	      "  --only NAME             run one workload\n"
 	      "  --verbose               print each runner command\n"
@@ -590,12 +704,12 @@ int main(int argc, char **argv)
 	runner = xasprintf("%s/tools/gort-run", opt.build);
 
 	for (int i = 0; i < NWORKLOADS; i++) {
-		res[i].ok = 0;
-		if (opt.only != NULL && strcmp(opt.only, workloads[i].name) != 0)
+		if (!selected(&opt, &workloads[i]))
 			continue;
 		ran++;
 		res[i] = bench_workload(&opt, runner, &workloads[i]);
-		failed += !res[i].ok;
+		for (int g = 0; g < NGUESTS; g++)
+			failed += res[i].outcome[g] == OUT_FAILED;
 	}
 	if (ran == 0)
 		die("no workload named %s", opt.only);
@@ -604,20 +718,16 @@ int main(int argc, char **argv)
 	go_version(gobin, gover, sizeof gover);
 	printf("gort-bench: QEMU x86_64 q35, %s, %s CPUs, %s memory, median of %d run%s\n",
 	       opt.accel, opt.smp, opt.mem, opt.runs, opt.runs == 1 ? "" : "s");
-	printf("Linux + Go: %s, %s static binary as /init\n\n", basename(opt.kernel), gover);
-	printf("%-34s %12s %12s %9s\n", "workload", "gort", "Linux + Go", "gort/Go");
-	for (int i = 0; i < NWORKLOADS; i++) {
-		if (opt.only != NULL && strcmp(opt.only, workloads[i].name) != 0)
-			continue;
-		if (res[i].ok)
-			printf("%-34s %12.*f %12.*f %9s\n", workloads[i].label,
-			       workloads[i].decimals, res[i].gort, workloads[i].decimals,
-			       res[i].go, ratio(res[i].gort, res[i].go));
-		else
-			printf("%-34s %12s %12s %9s\n", workloads[i].label, "failed", "failed",
-			       "-");
-	}
-	print_sizes(&opt);
+	printf("Linux + Go: %s, %s static binary as /init\n", basename(opt.kernel), gover);
+	printf("Linux + Boehm: the same kernel, C on Boehm GC (Debian libgc, gcc -O2 -static) "
+	       "as /init\n\n");
+	printf("%-34s %12s %12s %14s %9s %11s\n", "workload", guest_names[GUEST_GORT],
+	       guest_names[GUEST_GO], guest_names[GUEST_BOEHM], "gort/Go", "gort/Boehm");
+	for (int i = 0; i < NWORKLOADS; i++)
+		if (selected(&opt, &workloads[i]))
+			print_result(&workloads[i], &res[i]);
+	if (selected(&opt, &workloads[size_index()]))
+		print_sizes(&opt);
 	free(runner);
 	free(gobin);
 	return failed ? 1 : 0;

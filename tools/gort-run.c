@@ -2,7 +2,8 @@
  * gort-run: boot a gort image under QEMU and make it behave like a program.
  *
  *   gort-run --arch A --image ELF [--cmdline STR] [--smp N] [--mem SIZE] [--out DIR]
- *            [--accel auto|kvm|tcg] [--machine NAME] [--timeout SECONDS] [--mark TEXT]
+ *            [--accel auto|kvm|tcg] [--machine NAME] [--cpu MODEL] [--timeout SECONDS]
+ *            [--mark TEXT]
  *            [--calibration-image ELF] [--raw-image] [--verbose]
  *   gort-run --linux VMLINUZ --initrd INITRD [the same options]
  *
@@ -87,6 +88,7 @@ struct options {
 	const char *out;
 	const char *accel; /* "auto", "kvm" or "tcg" */
 	const char *machine;
+	const char *cpu; /* NULL: the arch's default for the accelerator */
 	double timeout;
 	const char *timeout_text;
 	const char *mark;
@@ -112,6 +114,8 @@ static const char usage_text[] =
 	"  --out DIR                 folder for files the guest sends (created if missing)\n"
 	"  --accel auto|kvm|tcg      accelerator (default auto: KVM only if measured faster)\n"
 	"  --machine NAME            x86_64: q35 (default) or microvm; others: virt\n"
+	"  --cpu MODEL               QEMU's -cpu (e.g. cortex-a72); default: max under TCG\n"
+	"                            (riscv64: QEMU's rv64), host under KVM\n"
 	"  --timeout SECONDS         kill QEMU after this long, exit 124 (default 60, 0: never)\n"
 	"  --mark TEXT               report \"gort-run: mark SECONDS\" when TEXT first appears\n"
 	"  --calibration-image ELF   x86_64 image that measures KVM against TCG\n"
@@ -161,7 +165,7 @@ static void check_mem(const char *s)
 /* The options that take a value (all but --verbose and --help). */
 static const char *const valued_options[] = {
 	"--arch", "--image", "--linux", "--initrd", "--cmdline", "--smp", "--mem", "--out",
-	"--accel", "--machine", "--timeout", "--mark", "--calibration-image",
+	"--accel", "--machine", "--cpu", "--timeout", "--mark", "--calibration-image",
 };
 
 static bool known_option(const char *a, size_t n)
@@ -232,6 +236,10 @@ static void parse_args(int argc, char **argv, struct options *o)
 			o->accel = val;
 		} else if (strcmp(a, "--machine") == 0) {
 			o->machine = val;
+		} else if (strcmp(a, "--cpu") == 0) {
+			if (val[0] == '\0')
+				die("--cpu needs a CPU model");
+			o->cpu = val;
 		} else if (strcmp(a, "--timeout") == 0) {
 			o->timeout = parse_seconds("--timeout", val);
 			o->timeout_text = val;
@@ -322,6 +330,7 @@ static struct qemu_config base_config(const struct options *o, enum accel accel)
 	return (struct qemu_config){
 		.arch = o->arch,
 		.machine = o->machine,
+		.cpu = o->cpu,
 		.accel = accel,
 		.kernel = o->linux_kernel != NULL ? o->linux_kernel : o->image,
 		.initrd = o->initrd,
@@ -355,6 +364,7 @@ static struct accel_run calibrate(const struct options *o, const char *image, en
 	struct console con;
 
 	cfg.machine = calibration_machine;
+	cfg.cpu = NULL;
 	cfg.smp = 1;
 	cfg.mem = calibration_mem;
 	cfg.kernel = image;

@@ -20,7 +20,8 @@
  * the guest must use the xAPIC and calibrate its timer. x86_64 under KVM uses -cpu host
  * minus arch-capabilities, because some nested KVMs refuse to set that MSR ("failed to set
  * MSR 0x10a"). aarch64 uses -cpu max (hardware dirty bits, see FACTS.md); riscv64 QEMU's
- * default rv64.
+ * default rv64. --cpu (qemu_config.cpu) replaces the default: cortex-a72 is the aarch64
+ * without hardware dirty state, whose write tracking takes faults.
  *
  * Exit devices: isa-debug-exit on x86_64 (status (N << 1) | 1, so the runner trusts the
  * exit record instead), semihosting on aarch64, and on riscv64 the sifive_test device that
@@ -158,6 +159,8 @@ void qemu_args_build(struct qemu_args *a, const struct qemu_config *cfg)
 	add(a, "-no-user-config");
 	add2(a, "-M", cfg->machine != NULL ? cfg->machine : ai->machines[0]);
 	add2(a, "-accel", accel_name(cfg->accel));
+	if (cfg->cpu != NULL)
+		cpu = cfg->cpu;
 	if (cpu != NULL)
 		add2(a, "-cpu", cpu);
 	add2(a, "-smp", a->smp);

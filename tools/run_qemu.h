@@ -31,6 +31,7 @@ bool qemu_machine_supported(enum qemu_arch arch, const char *machine);
 struct qemu_config {
 	enum qemu_arch arch;
 	const char *machine; /* NULL: qemu_default_machine */
+	const char *cpu;     /* -cpu; NULL: the arch's default for the accelerator */
 	enum accel accel;
 	const char *kernel;  /* the gort ELF, or the Linux kernel with linux_mode */
 	const char *initrd;  /* linux_mode only */

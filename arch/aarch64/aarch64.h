@@ -55,6 +55,13 @@
 #define TCR_SH0_INNER (3 << 12)
 #define TCR_EPD1 (1 << 23)
 #define TCR_IPS_SHIFT 32
+#define TCR_HA (1ULL << 39) /* hardware sets the access flag */
+#define TCR_HD (1ULL << 40) /* hardware manages dirty state (DBM entries) */
+
+/* ID_AA64MMFR1_EL1.HAFDBS: 2 or more when the hardware can manage dirty
+ * state (FEAT_HAFDBS). */
+#define ID_AA64MMFR1_HAFDBS_MASK 0xf
+#define HAFDBS_DIRTY 2
 
 /* 4 KiB granule, four levels: the VA bits each level's index starts at. */
 #define PAGE_SHIFT 12
@@ -72,7 +79,10 @@
 #define PTE_PAGE 0x3  /* level 3 */
 #define PTE_ATTR(idx) ((idx) << 2)
 #define PTE_SH_INNER (3 << 8)
+#define PTE_AP_RO (1 << 7) /* AP[2]: read-only */
 #define PTE_AF (1 << 10)
+#define PTE_DBM (1ULL << 51)	  /* dirty bit modifier: hardware clears AP[2] on write */
+#define PTE_SW_WRITE (1ULL << 55) /* software: writable, write-protected for tracking */
 #define PTE_PXN (1ULL << 53)
 #define PTE_UXN (1ULL << 54)
 
@@ -92,6 +102,14 @@
 #define ESR_EC_DABT_LOW 0x24
 #define ESR_EC_DABT_CUR 0x25
 #define ESR_EC_SP_ALIGN 0x26
+
+/* ESR_EL1 ISS of a data abort: write-not-read, and the fault status code
+ * (DFSC), whose upper bits give the kind (the low two bits the level). */
+#define ESR_ISS_WNR (1 << 6)
+#define ESR_DFSC_KIND_MASK 0x3c
+#define DFSC_TRANSLATION 0x04
+#define DFSC_ACCESS_FLAG 0x08
+#define DFSC_PERMISSION 0x0c
 
 /* Exception vector entries (VBAR_EL1 + index * 0x80): IRQs taken from the
  * current EL, with SP_EL0 or with SP_EL1. */

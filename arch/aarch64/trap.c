@@ -1,10 +1,12 @@
 /*
  * aarch64 exceptions: installing the vectors, and the C side of exception
  * entry (vectors.S builds the trap frame). An IRQ from the current EL goes
- * to the interrupt dispatch (irq.c) and returns to the interrupted code;
- * every other exception is unexpected and goes to trap_unexpected, named
- * from ESR_EL1's exception class; aborts report FAR_EL1 as the faulting
- * address.
+ * to the interrupt dispatch (irq.c) and returns to the interrupted code; a
+ * data abort from a translation, access-flag or permission fault goes to
+ * vm_fault first (tracked writes, stale TLB entries); every other
+ * exception, or one vm_fault does not resolve, is unexpected and goes to
+ * trap_unexpected, named from ESR_EL1's exception class; aborts report
+ * FAR_EL1 as the faulting address.
  */
 #include <stdint.h>
 
@@ -13,6 +15,7 @@
 #include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/trap.h"
+#include "kernel/vm.h"
 
 struct trapframe {
 	uint64_t x[31]; /* x0-x30 */
@@ -60,6 +63,14 @@ static bool has_fault_address(unsigned ec)
 	       ec == ESR_EC_DABT_CUR || ec == ESR_EC_PC_ALIGN;
 }
 
+/* Whether a data abort's status code (ESR_EL1.DFSC) is one vm_fault may
+ * resolve: a translation, access-flag or permission fault. */
+static bool vm_fault_kind(uint64_t esr)
+{
+	unsigned kind = (unsigned)esr & ESR_DFSC_KIND_MASK;
+	return kind == DFSC_TRANSLATION || kind == DFSC_ACCESS_FLAG || kind == DFSC_PERMISSION;
+}
+
 /* Called by trap_common with interrupts masked, on the interrupted stack.
  * index is the vector entry (0-15). */
 void aarch64_trap(struct trapframe *tf, uint64_t index)
@@ -69,6 +80,9 @@ void aarch64_trap(struct trapframe *tf, uint64_t index)
 		return;
 	}
 	unsigned ec = (unsigned)(tf->esr >> ESR_EC_SHIFT) & 0x3f;
+	if (index % 4 == 0 && ec == ESR_EC_DABT_CUR && vm_fault_kind(tf->esr) &&
+	    vm_fault(tf->far, tf->esr & ESR_ISS_WNR))
+		return; /* a tracked write or a stale TLB entry: retry */
 	const char *name = vector_kinds[index % 4];
 	if (index % 4 == 0 && exception_class_name(ec) != NULL)
 		name = exception_class_name(ec);

@@ -38,6 +38,7 @@ void riscv64_interrupts_init(struct cpu *c);
 struct riscv64_hart {
 	uint64_t hartid;
 	bool sstc;             /* riscv,isa or riscv,isa-extensions names Sstc */
+	bool svade;            /* ... names Svade: A/D faults instead of updates */
 	int plic_context;      /* its S-mode external interrupt context; -1: none */
 	uint32_t intc_phandle; /* its riscv,cpu-intc node */
 };

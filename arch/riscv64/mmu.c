@@ -1,6 +1,7 @@
 /*
  * The riscv64 kernel page tables: the boot identity map every hart runs
- * on, and the early page mapper (arch_map_page) with its TLB flush.
+ * on, the entry format kernel/vm.c builds the address space with
+ * (kernel/arch.h, "Pages and TLBs"), and this hart's TLB flush.
  *
  * Sv48 (four levels, 256 TiB of virtual space: enough for a million
  * goroutine stack reservations beside the heap, where Sv39's 256 GiB half
@@ -10,14 +11,22 @@
  *   2 MiB - 1 GiB   2 MiB pages (QEMU virt's other devices, the PLIC)
  *   1 GiB - 512 GiB 1 GiB pages (RAM starts at 2 GiB on QEMU virt)
  * Memory types come from the platform's PMAs, not the page tables. A and D
- * are set in every leaf so hardware that faults instead of setting them
- * (Svade) never does so for the boot map.
+ * are set in every boot leaf so hardware that faults instead of setting
+ * them (Svade) never does so for the boot map. Every hart shares the one
+ * root; kernel/vm.c adds to it.
  *
- * arch_map_page maps single 4 KiB pages above the boot map (root entries 1
- * and up), taking the intermediate tables it needs from a small static
- * pool; tables are never freed (until the address-space layer replaces
- * this). Every hart shares the one root, so a new mapping is visible to
- * all once their TLBs are flushed (tlb_shootdown).
+ * Write tracking, chosen once in arch_pt_init:
+ *   - the D bit, where the hardware sets it on a write (QEMU does, without
+ *     a fault): arming clears D. A hart that faults instead lands in
+ *     vm_fault, and arch_pte_write_fault sets D, so even an undeclared
+ *     Svade is handled.
+ *   - write protection, when the device tree names Svade for a hart: a
+ *     writable page carries the software bit PTE_SW_WRITE and keeps A and
+ *     D set; arming clears W, and the first write faults into vm_fault,
+ *     which sets W again.
+ * A page is written when W and D are both set (D is always set in the
+ * second scheme). Only sfence.vma without an address is sure to drop
+ * cached non-leaf entries, so ARCH_TLB_ALL flushes everything.
  */
 #include <stdint.h>
 
@@ -26,13 +35,11 @@
 #include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/exit.h"
-#include "kernel/spinlock.h"
+#include "kernel/vm.h"
 
 #define GIB             (1ULL << 30)
 #define MIB2            (1ULL << 21)
-#define POOL_TABLES     16
 #define FLUSH_ALL_PAGES 64 /* above this many pages, flush the whole TLB */
-#define SV48_VA_BITS    48
 
 uint64_t riscv64_satp;
 
@@ -40,13 +47,6 @@ static uint64_t root[PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static uint64_t l2[PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static uint64_t l1_first_gib[PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static uint64_t l0_first_2mib[PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
-
-/* The table pool and every table arch_map_page writes (the root's entries
- * above the boot map included) are protected by map_lock, taken with
- * interrupts off (a page-fault handler may map pages). */
-static struct spinlock map_lock = SPINLOCK_INIT;
-static uint64_t pool[POOL_TABLES][PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
-static int pool_used;
 
 static uint64_t pte(uint64_t pa, uint64_t bits)
 {
@@ -83,63 +83,110 @@ void riscv64_mmu_enable(void)
 	riscv64_satp = satp;
 }
 
-static unsigned pt_index(uintptr_t va, int level)
+/* The marker of a writable page that write tracking may protect: 0 while
+ * the D bit does the tracking, PTE_SW_WRITE with write protection. Written
+ * once by arch_pt_init on the boot hart before the others start;
+ * read-only afterwards. */
+static uint64_t write_marker;
+
+uint64_t *arch_pt_init(void)
 {
-	return (va >> (PAGE_SHIFT + PT_INDEX_BITS * level)) & (PT_ENTRIES - 1);
+	for (int i = 0; i < riscv64_platform.nharts; i++)
+		if (riscv64_platform.harts[i].svade)
+			write_marker = PTE_SW_WRITE;
+	return root;
 }
 
-/* Whether va is a canonical Sv48 address (bits 63..47 all equal). */
-static bool canonical(uintptr_t va)
+bool arch_pt_hardware_dirty(void)
 {
-	int64_t top = (int64_t)va >> (SV48_VA_BITS - 1);
-	return top == 0 || top == -1;
+	return write_marker == 0;
 }
 
-/* The level-0 entry for va, with the tables on the way created from the
- * pool when create; NULL if a table is missing and not created (or the
- * pool is empty), or if va lies in a boot-map large page. map_lock held. */
-static uint64_t *leaf_entry(uintptr_t va, bool create)
+bool arch_pte_valid(uint64_t e)
 {
-	uint64_t *table = root;
-	for (int level = PT_LEVELS - 1; level > 0; level--) {
-		uint64_t *e = &table[pt_index(va, level)];
-		if (*e & (PTE_R | PTE_W | PTE_X))
-			return NULL;
-		if (!(*e & PTE_V)) {
-			if (!create || pool_used == POOL_TABLES)
-				return NULL;
-			/* Pool tables are zeroed .bss: empty before they are linked in. */
-			__atomic_store_n(e, pte((uint64_t)pool[pool_used++], PTE_V),
-					 __ATOMIC_RELEASE);
-		}
-		table = pte_table(*e);
-	}
-	return &table[pt_index(va, 0)];
+	return e & PTE_V;
 }
 
-/* Besides an empty pool, returns false for an unaligned or non-canonical
- * address and for one inside the boot map's large pages. */
-bool arch_map_page(uintptr_t va, uint64_t pa)
+bool arch_pte_is_table(uint64_t e)
 {
-	bool unmap = pa == ARCH_NO_PAGE;
-	if (!canonical(va) || va % PAGE_SIZE != 0 || (!unmap && pa % PAGE_SIZE != 0))
-		return false;
-	const uint64_t leaf = PTE_V | PTE_R | PTE_W | PTE_A | PTE_D | PTE_G;
-	unsigned long flags = spin_lock_irqsave(&map_lock);
-	uint64_t *e = leaf_entry(va, !unmap);
-	if (e != NULL)
-		__atomic_store_n(e, unmap ? 0 : pte(pa, leaf), __ATOMIC_RELEASE);
-	spin_unlock_irqrestore(&map_lock, flags);
-	return e != NULL || unmap;
+	return (e & (PTE_V | PTE_R | PTE_W | PTE_X)) == PTE_V;
+}
+
+uint64_t arch_pte_addr(uint64_t e)
+{
+	return (uint64_t)(uintptr_t)pte_table(e);
+}
+
+uint64_t arch_pte_table(uint64_t table)
+{
+	return pte(table, PTE_V);
+}
+
+uint64_t arch_pte_ram(uint64_t pa, int level)
+{
+	if (level > 2)
+		return 0;
+	return pte(pa, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D | PTE_G);
+}
+
+uint64_t arch_pte_page(uint64_t pa, unsigned prot)
+{
+	uint64_t bits = PTE_V | PTE_R | PTE_A | PTE_D | PTE_G;
+	if (prot & VM_WRITE)
+		bits |= PTE_W | write_marker;
+	if (prot & VM_EXEC)
+		bits |= PTE_X;
+	return pte(pa, bits);
+}
+
+unsigned arch_pte_prot(uint64_t e)
+{
+	unsigned prot = VM_READ;
+	if (e & (PTE_W | PTE_SW_WRITE))
+		prot |= VM_WRITE;
+	if (e & PTE_X)
+		prot |= VM_EXEC;
+	return prot;
+}
+
+uint64_t arch_pte_invalid(uint64_t e)
+{
+	return (e & ~(uint64_t)PTE_V) | PTE_SW_STALE;
+}
+
+uint64_t arch_pte_clean(uint64_t e)
+{
+	if (e & PTE_SW_WRITE)
+		return e & ~(uint64_t)PTE_W;
+	return e & ~(uint64_t)PTE_D;
+}
+
+bool arch_pte_written(uint64_t e)
+{
+	return (e & (PTE_V | PTE_W | PTE_D)) == (PTE_V | PTE_W | PTE_D);
+}
+
+uint64_t arch_pte_write_fault(uint64_t e)
+{
+	if (e & PTE_W)
+		return e | PTE_A | PTE_D;
+	return e & PTE_SW_WRITE ? e | PTE_W : 0;
+}
+
+/* Without Svvptc a hart may keep a stale "invalid" for a new entry: flush
+ * this hart's; other harts retry through vm_fault. */
+void arch_pt_mapped(uintptr_t va, size_t len)
+{
+	arch_tlb_flush_local(va, len);
 }
 
 void arch_tlb_flush_local(uintptr_t va, size_t len)
 {
-	uintptr_t start = va & ~(uintptr_t)(PAGE_SIZE - 1), end = va + len;
-	if ((end - start) / PAGE_SIZE > FLUSH_ALL_PAGES) {
+	if (len > FLUSH_ALL_PAGES * PAGE_SIZE) {
 		__asm__ volatile("sfence.vma" : : : "memory");
 		return;
 	}
+	uintptr_t start = va & ~(uintptr_t)(PAGE_SIZE - 1), end = va + len;
 	for (uintptr_t p = start; p < end; p += PAGE_SIZE)
 		__asm__ volatile("sfence.vma %0, zero" : : "r"(p) : "memory");
 }

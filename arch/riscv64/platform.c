@@ -5,8 +5,8 @@
  * From the device tree (OpenSBI passes QEMU's, fixed up, in a1):
  *   /cpus                timebase-frequency: the time CSR's rate
  *   /cpus/cpu@N          reg = hart id; status (disabled harts are left
- *                        out); riscv,isa or riscv,isa-extensions (Sstc);
- *                        its riscv,cpu-intc child's phandle
+ *                        out); riscv,isa or riscv,isa-extensions (Sstc,
+ *                        Svade); its riscv,cpu-intc child's phandle
  *   riscv,plic0          reg, riscv,ndev, and interrupts-extended: one
  *                        (intc phandle, cause) per PLIC context, in context
  *                        order; the pair with cause 9 (S-mode external
@@ -73,14 +73,16 @@ static bool isa_has(const char *isa, const char *ext)
 	return false;
 }
 
-static bool hart_has_sstc(const void *fdt, int node)
+/* Whether the hart's riscv,isa-extensions list or riscv,isa string names
+ * the multi-letter extension ext. */
+static bool hart_has(const void *fdt, int node, const char *ext)
 {
 	int len;
 	const char *list = fdt_getprop(fdt, node, "riscv,isa-extensions", &len);
-	if (list != NULL && fdt_stringlist_contains(list, len, "sstc"))
+	if (list != NULL && fdt_stringlist_contains(list, len, ext))
 		return true;
 	const char *isa = fdt_getprop(fdt, node, "riscv,isa", NULL);
-	return isa != NULL && isa_has(isa, "sstc");
+	return isa != NULL && isa_has(isa, ext);
 }
 
 /* Whether node is a hart the firmware lets us use (status absent or
@@ -98,7 +100,10 @@ static void add_hart(const void *fdt, int node, uint64_t hartid)
 	struct riscv64_platform *p = &riscv64_platform;
 	struct riscv64_hart *h = &p->harts[p->nharts++];
 	*h = (struct riscv64_hart){
-	    .hartid = hartid, .sstc = hart_has_sstc(fdt, node), .plic_context = -1};
+	    .hartid = hartid,
+	    .sstc = hart_has(fdt, node, "sstc"),
+	    .svade = hart_has(fdt, node, "svade"),
+	    .plic_context = -1};
 	int intc;
 	fdt_for_each_subnode(intc, fdt, node)
 	{

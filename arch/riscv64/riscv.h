@@ -39,6 +39,8 @@
 #define PTE_G         (1 << 5)
 #define PTE_A         (1 << 6)
 #define PTE_D         (1 << 7)
+#define PTE_SW_WRITE  (1 << 8) /* RSW: writable, write-protected for tracking */
+#define PTE_SW_STALE  (1 << 9) /* RSW: invalidated, waiting to be freed */
 #define PTE_PPN_SHIFT 10
 
 /* Sv48: four levels of 512 entries, 9 bits of the address each above the

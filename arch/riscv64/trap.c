@@ -2,8 +2,10 @@
  * riscv64 traps: installing the vector, and the C side of trap entry
  * (vectors.S builds the trap frame). Interrupts (scause's top bit) go to
  * riscv64_interrupt (interrupt.c) and return to the interrupted code;
- * every exception is unexpected for now and goes to trap_unexpected, named
- * from scause; faults report stval as the faulting address.
+ * load and store page faults go to vm_fault first (tracked writes, stale
+ * TLB entries); every other exception, or one vm_fault does not resolve,
+ * is unexpected and goes to trap_unexpected, named from scause; faults
+ * report stval as the faulting address.
  */
 #include <stdint.h>
 
@@ -12,6 +14,10 @@
 #include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/trap.h"
+#include "kernel/vm.h"
+
+#define CAUSE_LOAD_PAGE_FAULT 13
+#define CAUSE_STORE_PAGE_FAULT 15 /* stores and AMOs */
 
 struct trapframe {
 	uint64_t x[32]; /* x[0] unused, x[2] is the interrupted sp */
@@ -62,6 +68,9 @@ void riscv64_trap(struct trapframe *tf)
 		riscv64_interrupt(code);
 		return;
 	}
+	if ((code == CAUSE_LOAD_PAGE_FAULT || code == CAUSE_STORE_PAGE_FAULT) &&
+	    vm_fault(tf->stval, code == CAUSE_STORE_PAGE_FAULT))
+		return; /* a tracked write or a stale TLB entry: retry */
 	const char *name = code < 16 ? exception_names[code] : "exception";
 	uint64_t addr = code < 16 && (address_faults >> code & 1) ? tf->stval : 0;
 	trap_unexpected(tf, name, code, addr);

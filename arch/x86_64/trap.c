@@ -9,10 +9,12 @@
  * the machine. Each CPU needs its own TSS (loading one marks it busy) and
  * so its own GDT, since the TSS descriptor lives there.
  *
- * Exceptions are unexpected for now and go to trap_unexpected. Interrupts
- * are dispatched by vector: the local APIC timer, the kernel IPI, device
- * lines (VECTOR_IRQ_BASE + global system interrupt), and the APIC's
- * spurious vector, which is ignored. The timer and the IPI are
+ * A page fault goes to vm_fault first (tracked writes, stale TLB entries);
+ * the other exceptions, and page faults it does not resolve, are
+ * unexpected and go to trap_unexpected. Interrupts are dispatched by
+ * vector: the local APIC timer, the kernel IPI, device lines
+ * (VECTOR_IRQ_BASE + global system interrupt), and the APIC's spurious
+ * vector, which is ignored. The timer and the IPI are
  * acknowledged (EOI) before their handler runs, so a handler that switches
  * away does not hold back this CPU's other interrupts; a device line is
  * acknowledged after its handler has quietened the device, so a
@@ -27,11 +29,14 @@
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/trap.h"
+#include "kernel/vm.h"
 
 #define VECTOR_NMI 2
 #define VECTOR_DOUBLE_FAULT 8
 #define VECTOR_PAGE_FAULT 14
 #define VECTOR_MACHINE_CHECK 18
+#define PF_ERROR_WRITE 0x2	/* page-fault error code: the access was a write */
+#define PF_ERROR_RESERVED 0x8	/* ... a reserved bit was set in an entry */
 #define IST_EMERGENCY 1
 #define GATE_INTERRUPT 0x8e
 #define TSS_AVAILABLE 0x89
@@ -164,6 +169,9 @@ void x86_64_trap(struct trapframe *tf)
 	} else if (v >= VECTOR_IRQ_BASE && v < VECTOR_IRQ_BASE + IRQ_LINES) {
 		kernel_irq((unsigned)(v - VECTOR_IRQ_BASE));
 		x86_64_lapic_eoi();
+	} else if (v == VECTOR_PAGE_FAULT && !(tf->error & PF_ERROR_RESERVED) &&
+		   vm_fault(read_cr2(), tf->error & PF_ERROR_WRITE)) {
+		return; /* a tracked write or a stale TLB entry: retry */
 	} else if (v != VECTOR_SPURIOUS) {
 		uint64_t addr = v == VECTOR_PAGE_FAULT ? read_cr2() : 0;
 		const char *name = v < NEXCEPTIONS ? exception_names[v] : "unexpected interrupt";

@@ -7,6 +7,10 @@
 #ifndef GORT_RUNTIME_H
 #define GORT_RUNTIME_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 /* Exits the machine with status code & 0xff, like os.Exit: deferred work
  * and atexit handlers do not run. */
 _Noreturn void gort_exit(int code);
@@ -23,5 +27,70 @@ extern const char runtime_GOARCH[];
 extern const char runtime_Compiler[];
 /* runtime.Version: the gort release this image was built from. */
 const char *runtime_Version(void);
+
+/* new(T) and make: size bytes, zeroed, garbage collected; gort_new
+ * objects are scanned for pointers, gort_new_noscan objects are pointer-free
+ * (never scanned). Size 0 returns one shared non-NULL address, as Go's
+ * zerobase. Running out of memory is the fatal error
+ * "runtime: out of memory". (Until the collector exists nothing is
+ * collected: a program needs memory for all it allocates.) */
+void *gort_new(size_t size);
+void *gort_new_noscan(size_t size);
+
+/* runtime.MemStats: every field of Go's, with Go's meaning. Sys is every
+ * byte the runtime holds from the physical page allocator (heap pages, span
+ * and GC metadata, mcaches, mcentrals, page tables; stacks once goroutines
+ * exist) plus HeapReleased, as in Go. malloc objects are heap objects. */
+typedef struct {
+	uint64_t Alloc;	     /* bytes of allocated heap objects (= HeapAlloc) */
+	uint64_t TotalAlloc; /* cumulative bytes allocated for heap objects */
+	uint64_t Sys;	     /* the sum of the ...Sys fields */
+	uint64_t Lookups;    /* always 0, as in Go */
+	uint64_t Mallocs;    /* cumulative heap objects allocated */
+	uint64_t Frees;	     /* cumulative heap objects freed */
+
+	uint64_t HeapAlloc;    /* bytes of allocated heap objects */
+	uint64_t HeapSys;      /* bytes of heap memory: HeapInuse + HeapIdle */
+	uint64_t HeapIdle;     /* bytes in idle spans (HeapReleased included) */
+	uint64_t HeapInuse;    /* bytes in in-use spans */
+	uint64_t HeapReleased; /* bytes of idle spans returned to the page allocator */
+	uint64_t HeapObjects;  /* allocated heap objects: Mallocs - Frees */
+
+	uint64_t StackInuse;  /* bytes in stack spans */
+	uint64_t StackSys;    /* bytes of stack memory */
+	uint64_t MSpanInuse;  /* bytes of allocated mspan structures */
+	uint64_t MSpanSys;    /* bytes held for mspan structures */
+	uint64_t MCacheInuse; /* bytes of allocated mcache structures */
+	uint64_t MCacheSys;   /* bytes held for mcache structures */
+	uint64_t BuckHashSys; /* bytes of profiling bucket hash tables */
+	uint64_t GCSys;	      /* bytes of garbage collection metadata */
+	uint64_t OtherSys;    /* bytes of other runtime memory (page tables among them) */
+
+	uint64_t NextGC;	/* the heap size the next collection aims at */
+	uint64_t LastGC;	/* end of the last collection, ns since 1970 (0: none) */
+	uint64_t PauseTotalNs;	/* cumulative stop-the-world pause time */
+	uint64_t PauseNs[256];	/* recent pauses, PauseNs[(NumGC+255)%256] the latest */
+	uint64_t PauseEnd[256]; /* their end times */
+	uint32_t NumGC;		/* completed collections */
+	uint32_t NumForcedGC;	/* collections forced by runtime_GC */
+	double GCCPUFraction;	/* share of CPU time used by the collector */
+	bool EnableGC;		/* true, as in Go */
+	bool DebugGC;		/* unused, as in Go */
+
+	/* Per size class: BySize[i] counts objects of size
+	 * BySize[i-1].Size < size <= BySize[i].Size (BySize[0] is empty),
+	 * for the first 61 of Go's size classes, as Go's MemStats. Tiny
+	 * objects count as their 16-byte blocks. */
+	struct {
+		uint32_t Size;
+		uint64_t Mallocs;
+		uint64_t Frees;
+	} BySize[61];
+} runtime_MemStats;
+
+/* runtime.ReadMemStats: the allocator's statistics at one instant (every
+ * other CPU is held still while they are read). Call it with interrupts
+ * on, not from an interrupt handler. */
+void runtime_ReadMemStats(runtime_MemStats *m);
 
 #endif

@@ -1,8 +1,8 @@
 /*
- * A page mapped and read on every CPU, then unmapped with a TLB shootdown:
- * afterwards every CPU faults on the old address (without the shootdown,
- * the other CPUs would still reach the page through their stale TLB
- * entries).
+ * A page mapped (vm_map) and read on every CPU, then unmapped (vm_unmap,
+ * which shoots it down): afterwards every CPU faults on the old address
+ * (without the shootdown, the other CPUs would still reach the page
+ * through their stale TLB entries).
  *
  * cmdline: -- 1
  * variant: smp2 --smp 2 --cmdline "-- 2"
@@ -18,16 +18,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "kernel/arch.h"
 #include "kernel/cpu.h"
+#include "kernel/pagealloc.h"
 #include "kernel/probe.h"
 #include "kernel/smp.h"
-#include "kernel/tlb.h"
+#include "kernel/vm.h"
 
-#define TEST_VA 0x0000100000000000ULL /* 16 TiB: outside every boot map */
 #define MAGIC 0x676f72746c6221ULL
 
-static uint64_t page[512] __attribute__((aligned(4096)));
+static uintptr_t test_va;
 
 struct probe_result {
 	bool ok;
@@ -37,10 +36,10 @@ struct probe_result {
 static void probe_on_cpu(void *arg)
 {
 	struct probe_result *r = arg;
-	r->ok = probe_read(TEST_VA, &r->value);
+	r->ok = probe_read(test_va, &r->value);
 }
 
-/* Probes TEST_VA on every CPU; returns how many read want (or, with
+/* Probes test_va on every CPU; returns how many read want (or, with
  * want == 0, how many faulted). */
 static int probe_all(int n, uint64_t want)
 {
@@ -62,24 +61,24 @@ int main(int argc, char **argv)
 		printf("FAIL: %d CPUs online, %d expected\n", n, want);
 		return 1;
 	}
-	page[0] = MAGIC;
-	if (!arch_map_page(TEST_VA, (uintptr_t)page)) {
+	test_va = vm_reserve(VM_REGION_MISC, PAGE_SIZE, PAGE_SIZE);
+	if (test_va == 0 || !vm_map(test_va, PAGE_SIZE, VM_READ | VM_WRITE)) {
 		printf("FAIL: cannot map the test page\n");
 		return 1;
 	}
-	tlb_shootdown(TEST_VA, sizeof page);
+	*(volatile uint64_t *)test_va = MAGIC;
 	if (probe_all(n, MAGIC) != n) {
 		printf("FAIL: not every CPU reads the page\n");
 		return 1;
 	}
 	printf("every CPU reads the mapped page\n");
 
-	arch_map_page(TEST_VA, ARCH_NO_PAGE);
-	tlb_shootdown(TEST_VA, sizeof page);
+	vm_unmap(test_va, PAGE_SIZE);
 	if (probe_all(n, 0) != n) {
 		printf("FAIL: a CPU still reaches the unmapped page\n");
 		return 1;
 	}
+	vm_release(test_va, PAGE_SIZE);
 	printf("every CPU faults on the old address\n");
 	return 0;
 }

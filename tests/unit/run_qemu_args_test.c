@@ -108,6 +108,11 @@ static void test_aarch64(void)
 	CHECK(strcmp(value(&a, "-semihosting-config"), "enable=on,target=native") == 0);
 	CHECK(!has(&a, "-device"));
 	qemu_args_free(&a);
+
+	c.cpu = "cortex-a72"; /* --cpu replaces the default model */
+	qemu_args_build(&a, &c);
+	CHECK(strcmp(value(&a, "-cpu"), "cortex-a72") == 0);
+	qemu_args_free(&a);
 }
 
 static void test_riscv64(void)
@@ -121,6 +126,12 @@ static void test_riscv64(void)
 	CHECK(strcmp(value(&a, "-M"), "virt") == 0);
 	CHECK(!has(&a, "-bios")); /* QEMU's bundled OpenSBI starts the kernel in S-mode */
 	CHECK(!has(&a, "-device") && !has(&a, "-semihosting-config"));
+	CHECK(!has(&a, "-cpu"));
+	qemu_args_free(&a);
+
+	c.cpu = "rv64,sstc=off";
+	qemu_args_build(&a, &c);
+	CHECK(strcmp(value(&a, "-cpu"), "rv64,sstc=off") == 0);
 	qemu_args_free(&a);
 }
 
