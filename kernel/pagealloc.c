@@ -43,7 +43,7 @@
 #include "kernel/memmap.h"
 #include "kernel/pagealloc_core.h"
 #include "kernel/spinlock.h"
-#include "runtime/throw.h"
+#include "kernel/fatal.h"
 
 #define CACHE_LINE          64
 #define FATAL_MESSAGE_BYTES 96
@@ -77,7 +77,7 @@ static _Noreturn void fail(enum pa_status st, uint64_t pa)
 		snprintf(msg, sizeof msg,
 			 "runtime: free of page 0x%llx not owned by the page allocator",
 			 (unsigned long long)pa);
-	throw(msg);
+	fatal(msg);
 }
 
 void pagealloc_init(void)
@@ -100,7 +100,7 @@ void pagealloc_init(void)
 		}
 	}
 	if (meta_size != 0 && meta == 0)
-		throw("runtime: no memory for the page allocator's bitmaps");
+		fatal("runtime: no memory for the page allocator's bitmaps");
 	pa_heap_init(&heap, &plan, (void *)(uintptr_t)meta);
 	for (int i = 0; i < plan.nusable; i++)
 		if (plan.usable[i].base < PAGEALLOC_BOOT_LIMIT)

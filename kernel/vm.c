@@ -57,7 +57,7 @@
 #include "kernel/pagealloc.h"
 #include "kernel/smp.h"
 #include "kernel/tlb.h"
-#include "runtime/throw.h"
+#include "kernel/fatal.h"
 
 #define PT_ENTRIES    (1U << ARCH_PT_INDEX_BITS)
 #define ROOT_LEVEL    (ARCH_PT_LEVELS - 1)
@@ -208,7 +208,7 @@ static uint64_t *walk(uintptr_t va, bool create, bool via_stale, uintptr_t *next
 				*next = span_end(va, level);
 			return NULL;
 		} else if (arch_pte_valid(v) && !arch_pte_is_table(v)) {
-			throw("vm: a block mapping inside the address-space regions");
+			fatal("vm: a block mapping inside the address-space regions");
 		}
 		table = table_at(arch_pte_addr(v));
 	}
@@ -338,7 +338,7 @@ static bool ranges_grow(void)
 static struct vm_range *range_new(uintptr_t start, uintptr_t end, struct vm_range *next)
 {
 	if (spare_ranges == NULL && !ranges_grow())
-		throw("runtime: out of memory");
+		fatal("runtime: out of memory");
 	struct vm_range *r = spare_ranges;
 	spare_ranges = r->next;
 	*r = (struct vm_range){start, end, next};
@@ -361,7 +361,7 @@ static uintptr_t align_up(uintptr_t v, uintptr_t align)
 static void region_free(struct region *rg, uintptr_t start, uintptr_t end)
 {
 	if (end > rg->bump)
-		throw("vm_release of a range that is not reserved");
+		fatal("vm_release of a range that is not reserved");
 	struct vm_range **link = &rg->free;
 	while (*link != NULL && (*link)->end < start)
 		link = &(*link)->next;
@@ -369,7 +369,7 @@ static void region_free(struct region *rg, uintptr_t start, uintptr_t end)
 	if (r != NULL && r->end == start) {
 		struct vm_range *next = r->next;
 		if (next != NULL && next->start < end)
-			throw("vm_release of a range that is not reserved");
+			fatal("vm_release of a range that is not reserved");
 		r->end = end;
 		if (next != NULL && next->start == end) {
 			r->end = next->end;
@@ -377,7 +377,7 @@ static void region_free(struct region *rg, uintptr_t start, uintptr_t end)
 			range_put(next);
 		}
 	} else if (r != NULL && r->start < end) {
-		throw("vm_release of a range that is not reserved");
+		fatal("vm_release of a range that is not reserved");
 	} else if (r != NULL && r->start == end) {
 		r->start = start;
 	} else {
@@ -426,7 +426,7 @@ static uintptr_t region_take(struct region *rg, size_t bytes, size_t align)
 uintptr_t vm_reserve(enum vm_region region, size_t bytes, size_t align)
 {
 	if ((unsigned)region >= NREGIONS || bytes == 0 || (align & (align - 1)) != 0)
-		throw("vm_reserve: bad region, size or alignment");
+		fatal("vm_reserve: bad region, size or alignment");
 	if (align < PAGE_SIZE)
 		align = PAGE_SIZE;
 	bytes = align_up(bytes, PAGE_SIZE);
@@ -458,7 +458,7 @@ static void check_mapped_none(uint64_t *pte, size_t n, uintptr_t va, uint64_t **
 	(void)arg;
 	for (size_t i = 0; i < n; i++)
 		if (pte[i] != 0)
-			throw("vm_release of a range with mapped pages");
+			fatal("vm_release of a range with mapped pages");
 }
 
 void vm_release(uintptr_t va, size_t bytes)
@@ -466,7 +466,7 @@ void vm_release(uintptr_t va, size_t bytes)
 	bytes = align_up(bytes, PAGE_SIZE);
 	struct region *rg = region_of(va, bytes);
 	if (rg == NULL || va % PAGE_SIZE != 0 || bytes == 0)
-		throw("vm_release of a range that is not reserved");
+		fatal("vm_release of a range that is not reserved");
 	unsigned long flags = lock();
 	for_each_run(va, va + bytes, false, check_mapped_none, NULL);
 	region_free(rg, va, va + bytes);
@@ -483,7 +483,7 @@ static void check_range(const char *what, uintptr_t va, size_t bytes)
 {
 	if (va % PAGE_SIZE != 0 || bytes % PAGE_SIZE != 0 || va < SPACE_START || va > SPACE_END ||
 	    bytes > SPACE_END - va)
-		throw(what);
+		fatal(what);
 }
 
 bool vm_map(uintptr_t va, size_t bytes, unsigned prot)
@@ -499,7 +499,7 @@ bool vm_map(uintptr_t va, size_t bytes, unsigned prot)
 		uint64_t pa = 0;
 		if (pte != NULL) {
 			if (*pte != 0)
-				throw("vm_map of a page that is mapped");
+				fatal("vm_map of a page that is mapped");
 			pa = page_alloc_zeroed(1);
 		}
 		if (pa == 0) {
@@ -684,7 +684,7 @@ static void identity_map(uint64_t *table, int level, uint64_t start, uint64_t en
 			if (v == 0) {
 				uint64_t t = table_alloc();
 				if (t == 0)
-					throw("runtime: out of memory");
+					fatal("runtime: out of memory");
 				v = arch_pte_table(t);
 				store(e, v);
 			}
@@ -709,7 +709,7 @@ void vm_init(void)
 		if (start >= end)
 			continue;
 		if (end > SPACE_START)
-			throw("vm_init: RAM above 16 TiB, where the address-space regions start");
+			fatal("vm_init: RAM above 16 TiB, where the address-space regions start");
 		identity_map(root, ROOT_LEVEL, start, end);
 	}
 	arch_tlb_flush_local(0, ARCH_TLB_ALL);

@@ -1,19 +1,13 @@
 /*
- * throw prints Go's fatal-error report. Until the image carries its own
- * symbol table, the stack is printed as raw PCs, which the host runner
- * symbolizes.
+ * throw is Go's name for the runtime's fatal error; the report itself is
+ * the kernel's (kernel/fatal.c), so kernel code and runtime code fail the
+ * same way.
  */
 #include "runtime/throw.h"
 
-#include "kernel/arch.h"
-#include "kernel/backtrace.h"
-#include "kernel/console.h"
-#include "kernel/exit.h"
+#include "kernel/fatal.h"
 
 _Noreturn void throw(const char *msg)
 {
-	console_printf("fatal error: %s\n\nruntime stack:\n", msg);
-	backtrace_print((uintptr_t)throw, arch_current_fp(),
-			cpu_stack_bounds());
-	machine_exit(2);
+	fatal(msg);
 }
