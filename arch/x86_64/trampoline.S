@@ -105,13 +105,7 @@ long_mode:
 	movq %rdi, %rdx
 	shrq $32, %rdx
 	wrmsr
-	movq %cr0, %rax
-	andq $~CR0_EM, %rax
-	orq $CR0_MP, %rax
-	movq %rax, %cr0
-	movq %cr4, %rax
-	orq $(CR4_OSFXSR | CR4_OSXMMEXCPT), %rax
-	movq %rax, %cr4
+	ENABLE_SSE
 	xorl %ebp, %ebp
 	movabsq $x86_64_ap_main, %rax
 	call *%rax

@@ -82,7 +82,7 @@ struct cpu_tables {
 	struct tss tss;
 };
 
-extern const uint64_t x86_64_vector_stubs[256];
+extern const uint64_t x86_64_vector_entries[256];
 
 /* Written once on the boot CPU before any other CPU runs; read-only after. */
 static struct idt_gate idt[256];
@@ -144,7 +144,7 @@ void x86_64_traps_init(void)
 	for (int v = 0; v < 256; v++) {
 		bool emergency = v == VECTOR_NMI || v == VECTOR_DOUBLE_FAULT ||
 				 v == VECTOR_MACHINE_CHECK;
-		idt_set(v, x86_64_vector_stubs[v], emergency ? IST_EMERGENCY : 0);
+		idt_set(v, x86_64_vector_entries[v], emergency ? IST_EMERGENCY : 0);
 	}
 	x86_64_traps_init_cpu(0);
 }

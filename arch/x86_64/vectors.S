@@ -1,5 +1,5 @@
 /*
- * x86_64 trap and interrupt entry. Each of the 256 vectors has a stub that
+ * x86_64 trap and interrupt entry. Each of the 256 vectors has an entry that
  * pushes a zero where the CPU pushes no error code (every vector but the
  * eight exceptions that have one), then the vector number, and joins
  * trap_common. trap_common saves every general register below them and
@@ -113,8 +113,8 @@ trap_common:
 
 	.section .rodata
 	.balign 8
-	.globl x86_64_vector_stubs
-x86_64_vector_stubs:
+	.globl x86_64_vector_entries
+x86_64_vector_entries:
 	.set n, 0
 	.rept 256
 	VECTOR_ADDRESS %n

@@ -136,6 +136,18 @@
 	movl %eax, %fs
 	movl %eax, %gs
 .endm
+
+/* SSE on (CR0.EM off, CR0.MP and CR4.OSFXSR/OSXMMEXCPT on), every CPU,
+ * before any compiled code runs. */
+.macro ENABLE_SSE
+	movq %cr0, %rax
+	andq $~CR0_EM, %rax
+	orq $CR0_MP, %rax
+	movq %rax, %cr0
+	movq %cr4, %rax
+	orq $(CR4_OSFXSR | CR4_OSXMMEXCPT), %rax
+	movq %rax, %cr4
+.endm
 #else
 #include <stdint.h>
 

@@ -60,13 +60,7 @@ long_mode:
 	xorl %edx, %edx
 	wrmsr
 
-	movq %cr0, %rax
-	andq $~CR0_EM, %rax
-	orq $CR0_MP, %rax
-	movq %rax, %cr0
-	movq %cr4, %rax
-	orq $(CR4_OSFXSR | CR4_OSXMMEXCPT), %rax
-	movq %rax, %cr4
+	ENABLE_SSE
 
 	movl %esi, %ebx
 	movq $__bss_start, %rdi
