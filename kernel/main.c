@@ -2,8 +2,10 @@
  * kernel_main: from "the arch has booted" to "the runtime runs main".
  *
  * It copies and splits the command line, reports words it cannot use,
- * starts the clock and every other CPU, and starts the runtime. kernel_console_ready, called earlier by the arch's
- * boot code, marks the start of gort's output for the host runner.
+ * starts the clock, the page allocator and the address space, then every
+ * other CPU, and starts the runtime. kernel_console_ready, called earlier
+ * by the arch's boot code, marks the start of gort's output for the host
+ * runner.
  */
 #include "kernel/boot.h"
 
