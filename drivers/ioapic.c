@@ -5,16 +5,16 @@
 
 #include "kernel/mmio.h"
 
-#define IOREGSEL 0x00
-#define IOWIN 0x10
-#define REG_VERSION 0x01
+#define IOREGSEL                0x00
+#define IOWIN                   0x10
+#define REG_VERSION             0x01
 #define VERSION_MAX_ENTRY_SHIFT 16
-#define VERSION_MAX_ENTRY_MASK 0xff
-#define REG_REDIRECTION 0x10 /* two registers per input: low, high */
-#define REDIR_MASKED (1u << 16)
-#define REDIR_LEVEL (1u << 15)
-#define REDIR_ACTIVE_LOW (1u << 13)
-#define REDIR_DEST_SHIFT 24 /* in the high register */
+#define VERSION_MAX_ENTRY_MASK  0xff
+#define REG_REDIRECTION         0x10 /* two registers per input: low, high */
+#define REDIR_MASKED            (1u << 16)
+#define REDIR_LEVEL             (1u << 15)
+#define REDIR_ACTIVE_LOW        (1u << 13)
+#define REDIR_DEST_SHIFT        24 /* in the high register */
 
 static uint32_t reg_read(struct ioapic *io, unsigned reg)
 {

@@ -15,11 +15,11 @@
 #include "kernel/spinlock.h"
 
 /* How an input is wired: edge/high unless these say otherwise. */
-#define IOAPIC_LEVEL 0x1
+#define IOAPIC_LEVEL      0x1
 #define IOAPIC_ACTIVE_LOW 0x2
 
 struct ioapic {
-	uintptr_t base;	   /* register window */
+	uintptr_t base;    /* register window */
 	uint32_t gsi_base; /* global system interrupt of input 0 */
 	unsigned ninputs;  /* set by ioapic_init */
 	/* Serializes the index/data register pair; taken with interrupts off

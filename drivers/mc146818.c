@@ -3,22 +3,22 @@
  */
 #include "drivers/mc146818.h"
 
-#define REG_SECONDS 0x00
-#define REG_MINUTES 0x02
-#define REG_HOURS 0x04
-#define REG_DAY 0x07
-#define REG_MONTH 0x08
-#define REG_YEAR 0x09
-#define REG_STATUS_A 0x0a
-#define REG_STATUS_B 0x0b
-#define REG_CENTURY 0x32
+#define REG_SECONDS       0x00
+#define REG_MINUTES       0x02
+#define REG_HOURS         0x04
+#define REG_DAY           0x07
+#define REG_MONTH         0x08
+#define REG_YEAR          0x09
+#define REG_STATUS_A      0x0a
+#define REG_STATUS_B      0x0b
+#define REG_CENTURY       0x32
 #define STATUS_A_UPDATING 0x80 /* an update is in progress or imminent */
-#define STATUS_B_24HOUR 0x02
-#define STATUS_B_BINARY 0x04
-#define HOURS_PM 0x80 /* 12-hour form */
-#define MAX_PASSES 100
+#define STATUS_B_24HOUR   0x02
+#define STATUS_B_BINARY   0x04
+#define HOURS_PM          0x80 /* 12-hour form */
+#define MAX_PASSES        100
 #define UPDATE_WAIT_POLLS 1000000
-#define SECONDS_PER_DAY 86400
+#define SECONDS_PER_DAY   86400
 
 struct rtc_regs {
 	uint8_t sec, min, hour, day, month, year, century, status_b;

@@ -7,15 +7,15 @@
 #include "kernel/mmio.h"
 
 enum {
-	REG_DR = 0x00,	 /* data */
-	REG_FR = 0x18,	 /* flags */
+	REG_DR = 0x00,   /* data */
+	REG_FR = 0x18,   /* flags */
 	REG_LCRH = 0x2c, /* line control */
-	REG_CR = 0x30,	 /* control */
+	REG_CR = 0x30,   /* control */
 	REG_IMSC = 0x38, /* interrupt mask */
 };
 
 enum {
-	FR_TXFF = 1 << 5,		  /* transmit FIFO full */
+	FR_TXFF = 1 << 5,                     /* transmit FIFO full */
 	LCRH_FEN_WLEN8 = (1 << 4) | (3 << 5), /* FIFOs on, 8-bit words */
 	CR_UARTEN_TXE_RXE = (1 << 0) | (1 << 8) | (1 << 9),
 };

@@ -9,8 +9,7 @@
 
 int main(int argc, char **argv)
 {
-	printf("hello from gort on %s/%s (%s)\n", runtime_GOOS, runtime_GOARCH,
-	       runtime_Version());
+	printf("hello from gort on %s/%s (%s)\n", runtime_GOOS, runtime_GOARCH, runtime_Version());
 	for (int i = 1; i < argc; i++)
 		printf("argv[%d] = %s\n", i, argv[i]);
 	int gogc = debug_SetGCPercent(100);

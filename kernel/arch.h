@@ -119,7 +119,7 @@ bool arch_rtc_read(int64_t *unix_seconds);
  * picks the mechanism in arch_pt_init and reports it with
  * arch_pt_hardware_dirty.
  */
-#define ARCH_PT_LEVELS 4
+#define ARCH_PT_LEVELS     4
 #define ARCH_PT_INDEX_BITS 9
 
 /* Prepares the MMU for kernel/vm.c (hardware dirty-state management where

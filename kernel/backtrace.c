@@ -9,7 +9,6 @@
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 
-
 struct stack_bounds cpu_stack_bounds(void)
 {
 	const struct cpu *c = this_cpu();

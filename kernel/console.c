@@ -9,7 +9,7 @@
 #include "kernel/arch.h"
 
 #define CONSOLE_FORMAT_MAX 512
-#define RECORD_SEPARATOR 0x1e
+#define RECORD_SEPARATOR   0x1e
 
 void console_write(const char *s, size_t n)
 {

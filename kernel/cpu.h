@@ -18,16 +18,16 @@
 
 #include <archdefs.h>
 
-#define MAX_CPUS 64
+#define MAX_CPUS       64
 #define CPU_STACK_SIZE (64 * 1024)
 
 struct smp_call;
 
 struct cpu {
 	struct cpu *self; /* first: the arch's per-CPU register points here */
-	int id;		  /* index in cpus[] */
-	uint64_t hwid;	  /* APIC id, MPIDR affinity or hart id */
-	bool online;	  /* set by the CPU itself once it takes interrupts */
+	int id;           /* index in cpus[] */
+	uint64_t hwid;    /* APIC id, MPIDR affinity or hart id */
+	bool online;      /* set by the CPU itself once it takes interrupts */
 	uintptr_t stack_top;
 
 	/* Timer: the handler this CPU's timer interrupt calls (NULL: none),

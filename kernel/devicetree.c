@@ -39,8 +39,7 @@ const char *devicetree_scan(const void *fdt)
 {
 	int acells = fdt_address_cells(fdt, 0), scells = fdt_size_cells(fdt, 0);
 	for (int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
-	     node >= 0;
-	     node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", 7))
+	     node >= 0; node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", 7))
 		add_reg(fdt, node, acells, scells, MEMMAP_RAM);
 
 	for (int i = 0; i < fdt_num_mem_rsv(fdt); i++) {

@@ -31,8 +31,9 @@ _Noreturn void kernel_main(const char *raw)
 {
 	size_t len = raw != NULL ? strnlen(raw, sizeof cmdline_buf) : 0;
 	if (len == sizeof cmdline_buf) {
-		console_printf("gort: boot command line longer than %d bytes; the rest is ignored\n",
-			       CMDLINE_MAX_BYTES - 1);
+		console_printf(
+		    "gort: boot command line longer than %d bytes; the rest is ignored\n",
+		    CMDLINE_MAX_BYTES - 1);
 		len--;
 	}
 	memcpy(cmdline_buf, raw != NULL ? raw : "", len);
@@ -45,8 +46,9 @@ _Noreturn void kernel_main(const char *raw)
 	if (cmdline.unterminated_quote)
 		console_printf("gort: boot command line has an unterminated quote\n");
 	if (cmdline.too_many_words)
-		console_printf("gort: boot command line has more than %d words; the rest is ignored\n",
-			       CMDLINE_MAX_WORDS);
+		console_printf(
+		    "gort: boot command line has more than %d words; the rest is ignored\n",
+		    CMDLINE_MAX_WORDS);
 	clock_init();
 	pagealloc_init();
 	vm_init();

@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 enum memmap_type {
-	MEMMAP_RAM,	 /* usable RAM */
+	MEMMAP_RAM,      /* usable RAM */
 	MEMMAP_RESERVED, /* firmware, ACPI, reserved-memory nodes: never touched */
-	MEMMAP_IMAGE,	 /* the loaded gort image (inside RAM) */
+	MEMMAP_IMAGE,    /* the loaded gort image (inside RAM) */
 };
 
 struct memmap_region {

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define PAGE_SHIFT 12
-#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define PAGE_SIZE  (1UL << PAGE_SHIFT)
 
 /* Every arch's boot identity map covers at least the physical addresses
  * below this, so until vm_init has mapped all RAM the allocator hands out
@@ -49,7 +49,7 @@ struct pagealloc_stats {
 	uint64_t total_pages; /* pages the allocator owns */
 	uint64_t free_pages;  /* of which free now (per-CPU caches included) */
 	uint64_t allocs;      /* page_alloc calls that succeeded */
-	uint64_t frees;	      /* page_free calls */
+	uint64_t frees;       /* page_free calls */
 };
 
 void pagealloc_stats(struct pagealloc_stats *s);

@@ -20,7 +20,7 @@ struct smp_call {
 };
 
 struct cpu cpus[MAX_CPUS] = {
-	[0] = {.self = &cpus[0], .stack_top = (uintptr_t)(boot_stack + BOOT_STACK_SIZE)},
+    [0] = {.self = &cpus[0], .stack_top = (uintptr_t)(boot_stack + BOOT_STACK_SIZE)},
 };
 static uint8_t cpu_stacks[MAX_CPUS][CPU_STACK_SIZE] __attribute__((aligned(16)));
 

@@ -16,11 +16,14 @@
 #include <archdefs.h>
 
 struct spinlock {
-	uint32_t next;	  /* the next ticket to hand out */
+	uint32_t next;    /* the next ticket to hand out */
 	uint32_t serving; /* the ticket that holds the lock */
 };
 
-#define SPINLOCK_INIT {0, 0}
+#define SPINLOCK_INIT                                                                              \
+	{                                                                                          \
+		0, 0                                                                               \
+	}
 
 static inline void spin_lock(struct spinlock *l)
 {

@@ -35,8 +35,8 @@
 #define VM_TIB (1ULL << 40)
 
 enum vm_region {
-	VM_REGION_MISC,	 /* [16 TiB, 32 TiB) */
-	VM_REGION_HEAP,	 /* [32 TiB, 64 TiB) */
+	VM_REGION_MISC,  /* [16 TiB, 32 TiB) */
+	VM_REGION_HEAP,  /* [32 TiB, 64 TiB) */
 	VM_REGION_STACK, /* [64 TiB, 128 TiB) */
 };
 

@@ -53,12 +53,12 @@
 
 #include <gort/runtime.h>
 
-#define MANUAL_ALIGN 16		 /* malloc's alignment: max_align_t on every arch */
-#define SBRK_CHUNK (256 * 1024) /* sbrk=1 maps address space in chunks of this */
-#define SBRK_HEADER 16		 /* sbrk=1 keeps a manual object's size before it */
+#define MANUAL_ALIGN 16           /* malloc's alignment: max_align_t on every arch */
+#define SBRK_CHUNK   (256 * 1024) /* sbrk=1 maps address space in chunks of this */
+#define SBRK_HEADER  16           /* sbrk=1 keeps a manual object's size before it */
 
 enum malloc_mode malloc_mode;
-static size_t heap_max;	   /* RAM: no request above it can succeed */
+static size_t heap_max;   /* RAM: no request above it can succeed */
 static uint64_t zerobase; /* the address of every zero-size gort_new object */
 
 /* GODEBUG=sbrk=1: the unused rest of the current chunk. */
@@ -78,8 +78,8 @@ void mallocinit(void)
 	struct pagealloc_stats ps;
 	pagealloc_stats(&ps);
 	heap_max = ps.total_pages * PAGE_SIZE;
-	mcentrals = persistentalloc(sizeof(struct mcentral) * NUM_SPAN_CLASSES, 64,
-				    &heapstats.other_sys);
+	mcentrals =
+	    persistentalloc(sizeof(struct mcentral) * NUM_SPAN_CLASSES, 64, &heapstats.other_sys);
 	for (unsigned i = 0; i < NUM_SPAN_CLASSES; i++)
 		mcentral_init(&mcentrals[i], i);
 	for (int i = 0; i < MAX_CPUS; i++)
@@ -152,8 +152,7 @@ static void *alloc_large(size_t size, enum span_kind kind, size_t align_pages)
 		throw_out_of_memory(size);
 	size_t npages = (size + HEAP_PAGE_SIZE - 1) / HEAP_PAGE_SIZE;
 	unsigned long flags = arch_irq_save();
-	struct mspan *s =
-		mheap_alloc(npages, align_pages, make_spanclass(0, kind), size, flags);
+	struct mspan *s = mheap_alloc(npages, align_pages, make_spanclass(0, kind), size, flags);
 	stat_add(&heapstats.large_alloc, (int64_t)(npages * HEAP_PAGE_SIZE));
 	stat_add(&heapstats.large_alloc_count, 1);
 	bool zero = s->needzero;
@@ -280,9 +279,9 @@ _Noreturn static void throw_pointer(const char *fmt, uintptr_t p)
 _Noreturn static void invalid_pointer(enum manual_op op, uintptr_t p)
 {
 	static const char *const fmt[] = {
-		[OP_FREE] = "free of invalid pointer %#lx",
-		[OP_REALLOC] = "realloc of invalid pointer %#lx",
-		[OP_SIZE] = "malloc_usable_size of invalid pointer %#lx",
+	    [OP_FREE] = "free of invalid pointer %#lx",
+	    [OP_REALLOC] = "realloc of invalid pointer %#lx",
+	    [OP_SIZE] = "malloc_usable_size of invalid pointer %#lx",
 	};
 	throw_pointer(fmt[op], p);
 }
@@ -290,9 +289,9 @@ _Noreturn static void invalid_pointer(enum manual_op op, uintptr_t p)
 _Noreturn static void freed_pointer(enum manual_op op, uintptr_t p)
 {
 	static const char *const fmt[] = {
-		[OP_FREE] = "double free of %#lx",
-		[OP_REALLOC] = "realloc of freed pointer %#lx",
-		[OP_SIZE] = "malloc_usable_size of freed pointer %#lx",
+	    [OP_FREE] = "double free of %#lx",
+	    [OP_REALLOC] = "realloc of freed pointer %#lx",
+	    [OP_SIZE] = "malloc_usable_size of freed pointer %#lx",
 	};
 	throw_pointer(fmt[op], p);
 }
@@ -397,8 +396,7 @@ void *manual_realloc(void *ptr, size_t size)
 	} else {
 		uint32_t i;
 		struct mspan *s = manual_object((uintptr_t)ptr, OP_REALLOC, &i);
-		have = spanclass_size(s->spanclass) == 0 ? s->npages * HEAP_PAGE_SIZE
-							 : s->elemsize;
+		have = spanclass_size(s->spanclass) == 0 ? s->npages * HEAP_PAGE_SIZE : s->elemsize;
 		/* Keep the object when it still fits without wasting half. */
 		if (malloc_mode == MALLOC_NORMAL && size <= have && size > have / 2)
 			return ptr;

@@ -33,12 +33,12 @@
 
 /* ---- arenas (arena.c) ------------------------------------------------ */
 
-#define ARENA_SHIFT 26 /* 64 MiB arenas, as Go on 64-bit */
-#define ARENA_SIZE ((uintptr_t)1 << ARENA_SHIFT)
+#define ARENA_SHIFT     26 /* 64 MiB arenas, as Go on 64-bit */
+#define ARENA_SIZE      ((uintptr_t)1 << ARENA_SHIFT)
 #define PAGES_PER_ARENA (ARENA_SIZE / HEAP_PAGE_SIZE)
-#define HEAP_ADDR_BITS 48 /* every address the kernel's tables can map */
-#define ARENA_L1_BITS 10
-#define ARENA_L2_BITS (HEAP_ADDR_BITS - ARENA_SHIFT - ARENA_L1_BITS)
+#define HEAP_ADDR_BITS  48 /* every address the kernel's tables can map */
+#define ARENA_L1_BITS   10
+#define ARENA_L2_BITS   (HEAP_ADDR_BITS - ARENA_SHIFT - ARENA_L1_BITS)
 
 struct mspan;
 
@@ -128,7 +128,7 @@ enum span_state {
 enum span_list {
 	SPAN_LIST_NONE,
 	SPAN_LIST_PARTIAL, /* in mcentral.partial: has or may have free slots */
-	SPAN_LIST_FULL,	   /* in mcentral.full */
+	SPAN_LIST_FULL,    /* in mcentral.full */
 	SPAN_LIST_CACHED,  /* owned by an mcache */
 };
 
@@ -147,11 +147,11 @@ enum span_list {
  */
 struct mspan {
 	struct mspan *next, *prev; /* free list (mheap.lock) or mcentral list (its lock) */
-	uintptr_t base;		   /* first byte */
-	size_t npages;		   /* heap pages */
-	uintptr_t limit;	   /* end of the last object */
-	size_t elemsize;	   /* object size; a large span's whole size */
-	uint8_t state;		   /* enum span_state; written under mheap.lock (atomic) */
+	uintptr_t base;            /* first byte */
+	size_t npages;             /* heap pages */
+	uintptr_t limit;           /* end of the last object */
+	size_t elemsize;           /* object size; a large span's whole size */
+	uint8_t state;             /* enum span_state; written under mheap.lock (atomic) */
 	uint8_t spanclass;
 	uint8_t list;  /* enum span_list (mcentral.lock) */
 	bool needzero; /* the free slots may hold old data */
@@ -160,12 +160,12 @@ struct mspan {
 	/* Allocation: written by the owning mcache while cached, under
 	 * mcentral.lock otherwise; read by free() with atomic loads. */
 	uint32_t freeindex;
-	uint32_t allocCount;		/* objects allocated */
+	uint32_t allocCount;            /* objects allocated */
 	uint32_t allocCountBeforeCache; /* allocCount when cached (stats) */
 	uint64_t allocCache;
 	uint64_t *allocBits;
 	uint64_t *freedBits; /* manual spans; atomic */
-	int32_t nfreed;	     /* bits set in freedBits, roughly (atomic; see mcentral.c) */
+	int32_t nfreed;      /* bits set in freedBits, roughly (atomic; see mcentral.c) */
 	uint32_t largefreed; /* large manual object: free() began (atomic; 32-bit for riscv64) */
 };
 
@@ -224,10 +224,10 @@ void *sysalloc_pages(size_t bytes, uint64_t *stat);
  * another CPU before the caller takes mheap.lock, so callers loop). */
 bool meta_ready(size_t nspans, size_t words);
 void meta_reserve(size_t nspans, size_t words);
-struct mspan *mspan_alloc(void);		   /* mheap.lock */
-void mspan_free(struct mspan *s);		   /* mheap.lock */
-uint64_t *bits_alloc(size_t words);		   /* mheap.lock; zeroed */
-void bits_free(uint64_t *bits, size_t words);	   /* mheap.lock */
+struct mspan *mspan_alloc(void);                     /* mheap.lock */
+void mspan_free(struct mspan *s);                    /* mheap.lock */
+uint64_t *bits_alloc(size_t words);                  /* mheap.lock; zeroed */
+void bits_free(uint64_t *bits, size_t words);        /* mheap.lock */
 #define MAX_BITMAP_WORDS (2 * MAX_SPAN_OBJECTS / 64) /* allocBits + freedBits */
 
 struct mcache;
@@ -275,7 +275,7 @@ struct mcentral {
 				 allocBits, freeindex and allocCount while not cached */
 	unsigned spanclass;
 	struct spanlist partial; /* not cached, may have free slots */
-	struct spanlist full;	 /* not cached, no free slot when last swept */
+	struct spanlist full;    /* not cached, no free slot when last swept */
 };
 
 void mcentral_init(struct mcentral *c, unsigned spc);
@@ -298,13 +298,13 @@ extern struct mcentral *mcentrals; /* NUM_SPAN_CLASSES of them (mallocinit) */
  * while its CPU is parked. */
 struct mcache {
 	struct mspan *alloc[NUM_SPAN_CLASSES]; /* the span each class allocates from */
-	uintptr_t tiny;			       /* the current tiny block, or 0 */
-	uintptr_t tinyoffset;		       /* bytes of it in use */
-	uint64_t tinyAllocs;		       /* tiny objects not yet counted in heapstats */
+	uintptr_t tiny;                        /* the current tiny block, or 0 */
+	uintptr_t tinyoffset;                  /* bytes of it in use */
+	uint64_t tinyAllocs;                   /* tiny objects not yet counted in heapstats */
 };
 
-extern struct mcache *mcaches[];	/* by cpu id */
-extern struct mspan emptyspan;		/* an mcache's alloc[] entry before its first refill */
+extern struct mcache *mcaches[]; /* by cpu id */
+extern struct mspan emptyspan;   /* an mcache's alloc[] entry before its first refill */
 
 /* The slow path: the next object of class spc after refilling from the
  * central list if the cached span is full; *sp gets its span. Interrupts
@@ -321,9 +321,9 @@ struct mcache *mcache_create(void);
  * other CPUs are parked (runtime_ReadMemStats). Bytes unless named
  * "count". */
 struct heapstats {
-	uint64_t heap_inuse;	/* pages of in-use spans */
-	uint64_t heap_free;	/* mapped pages in free runs */
-	uint64_t heap_released; /* (the scavenger's; 0 until it exists) */
+	uint64_t heap_inuse;                          /* pages of in-use spans */
+	uint64_t heap_free;                           /* mapped pages in free runs */
+	uint64_t heap_released;                       /* (the scavenger's; 0 until it exists) */
 	uint64_t small_alloc_count[NUM_SIZE_CLASSES]; /* objects, flushed from mcaches */
 	uint64_t small_free_count[NUM_SIZE_CLASSES];
 	uint64_t large_alloc, large_alloc_count;

@@ -41,8 +41,8 @@
 #include "runtime/malloc.h"
 
 #define HEAP_FREE_LISTS 128
-#define FREEMASK_WORDS (HEAP_FREE_LISTS / 64)
-#define GROW_MIN_PAGES 32 /* 256 KiB */
+#define FREEMASK_WORDS  (HEAP_FREE_LISTS / 64)
+#define GROW_MIN_PAGES  32 /* 256 KiB */
 /* Span structs one carve or insert may take: two remainders of a run. */
 #define CARVE_SPANS 2
 
@@ -273,8 +273,8 @@ static void init_span(struct mspan *s, unsigned spc, size_t size)
 		s->limit = s->base + (uintptr_t)c->nelems * c->size;
 		s->allocBits = bits_alloc(span_words(spc));
 		s->freedBits = spanclass_kind(spc) == SPAN_MANUAL
-				       ? s->allocBits + span_bitmap_words(c->nelems)
-				       : NULL;
+				   ? s->allocBits + span_bitmap_words(c->nelems)
+				   : NULL;
 		span_refill_alloc_cache(s);
 	}
 	spans_set(s->base, s->npages, s);

@@ -43,7 +43,7 @@
 #include "runtime/settings.h"
 
 #define BYSIZE_CLASSES 61
-#define HEAP_MINIMUM (4ULL << 20) /* Go's first heap goal at GOGC=100 */
+#define HEAP_MINIMUM   (4ULL << 20) /* Go's first heap goal at GOGC=100 */
 
 struct heapstats heapstats;
 
@@ -51,10 +51,10 @@ struct heapstats heapstats;
 static struct spinlock stw_lock = SPINLOCK_INIT;
 
 struct stw {
-	int want;	       /* CPUs to park */
-	int arrived;	       /* parked so far */
-	bool done;	       /* the reading is complete */
-	uint64_t pagetables;   /* vm_pagetable_bytes, read before parking */
+	int want;            /* CPUs to park */
+	int arrived;         /* parked so far */
+	bool done;           /* the reading is complete */
+	uint64_t pagetables; /* vm_pagetable_bytes, read before parking */
 	runtime_MemStats *out;
 };
 
@@ -114,8 +114,8 @@ static void read_stats(struct stw *w)
 	m->MCacheSys = load(&heapstats.mcache_sys);
 	m->GCSys = load(&heapstats.gc_sys);
 	m->OtherSys = load(&heapstats.other_sys) + w->pagetables;
-	m->Sys = m->HeapSys + m->StackSys + m->MSpanSys + m->MCacheSys + m->BuckHashSys +
-		 m->GCSys + m->OtherSys;
+	m->Sys = m->HeapSys + m->StackSys + m->MSpanSys + m->MCacheSys + m->BuckHashSys + m->GCSys +
+		 m->OtherSys;
 	m->NextGC = settings.gogc < 0 ? (uint64_t)settings.gomemlimit
 				      : HEAP_MINIMUM * (uint64_t)settings.gogc / 100;
 	m->EnableGC = true;

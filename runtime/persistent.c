@@ -23,11 +23,11 @@
 #include "kernel/pagealloc.h"
 #include "runtime/malloc.h"
 
-#define PERSISTENT_CHUNK (64 * 1024)
+#define PERSISTENT_CHUNK  (64 * 1024)
 #define PERSISTENT_DIRECT (PERSISTENT_CHUNK / 4) /* bigger requests get their own pages */
-#define SPAN_CHUNK (16 * 1024)			   /* span structs per refill */
-#define BITS_CHUNK 4096				   /* bitmap blocks per refill */
-#define CACHE_LINE 64
+#define SPAN_CHUNK        (16 * 1024)            /* span structs per refill */
+#define BITS_CHUNK        4096                   /* bitmap blocks per refill */
+#define CACHE_LINE        64
 
 static struct {
 	struct spinlock lock; /* interrupts off; protects cur and end */
@@ -68,8 +68,7 @@ void *persistentalloc(size_t size, size_t align, uint64_t *stat)
 		}
 		spin_unlock_irqrestore(&persistent.lock, flags);
 		/* The rest of the old chunk stays counted in OtherSys. */
-		uintptr_t chunk =
-			(uintptr_t)sysalloc_pages(PERSISTENT_CHUNK, &heapstats.other_sys);
+		uintptr_t chunk = (uintptr_t)sysalloc_pages(PERSISTENT_CHUNK, &heapstats.other_sys);
 		flags = spin_lock_irqsave(&persistent.lock);
 		persistent.cur = chunk;
 		persistent.end = chunk + PERSISTENT_CHUNK;

@@ -13,10 +13,10 @@
 #include "runtime/throw.h"
 
 struct settings settings = {
-	.gogc = GOGC_DEFAULT,
-	.gomemlimit = GOMEMLIMIT_NONE,
-	.traceback = {.level = 1},
-	.godebug = "",
+    .gogc = GOGC_DEFAULT,
+    .gomemlimit = GOMEMLIMIT_NONE,
+    .traceback = {.level = 1},
+    .godebug = "",
 };
 
 bool go_atoi64(const char *s, int64_t *out)
@@ -185,7 +185,7 @@ static bool parse_verbose(const char *v)
 }
 
 static const struct gort_switch gort_switches[] = {
-	{"gort.verbose", parse_verbose},
+    {"gort.verbose", parse_verbose},
 };
 
 static void read_gort_switches(void)

@@ -30,23 +30,23 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define GOGC_DEFAULT 100
-#define GOGC_OFF (-1)
+#define GOGC_DEFAULT    100
+#define GOGC_OFF        (-1)
 #define GOMEMLIMIT_NONE INT64_MAX
 
 struct traceback_setting {
 	uint32_t level; /* 0 none, 1 single/all, 2 system and crash */
-	bool all;	/* print every goroutine, not just the failing one */
-	bool crash;	/* crash after printing (GOTRACEBACK=crash) */
+	bool all;       /* print every goroutine, not just the failing one */
+	bool crash;     /* crash after printing (GOTRACEBACK=crash) */
 };
 
 struct settings {
-	int32_t gogc;		/* GOGC_OFF or a percentage */
-	int64_t gomemlimit;	/* bytes; GOMEMLIMIT_NONE when unset */
-	int32_t gomaxprocs;	/* 0 when unset: the scheduler uses NumCPU */
+	int32_t gogc;       /* GOGC_OFF or a percentage */
+	int64_t gomemlimit; /* bytes; GOMEMLIMIT_NONE when unset */
+	int32_t gomaxprocs; /* 0 when unset: the scheduler uses NumCPU */
 	struct traceback_setting traceback;
-	const char *godebug;	/* the GODEBUG string as given, or "" */
-	bool verbose;		/* gort.verbose: print the boot details */
+	const char *godebug; /* the GODEBUG string as given, or "" */
+	bool verbose;        /* gort.verbose: print the boot details */
 };
 
 /* Written only by settings_init, before main; read anywhere afterwards. */

@@ -23,19 +23,19 @@
 #include <stdint.h>
 
 #define HEAP_PAGE_SHIFT 13
-#define HEAP_PAGE_SIZE ((size_t)1 << HEAP_PAGE_SHIFT)
+#define HEAP_PAGE_SIZE  ((size_t)1 << HEAP_PAGE_SHIFT)
 
-#define NUM_SIZE_CLASSES 68	/* class 0 (large) and the 67 small classes */
-#define MAX_SMALL_SIZE 32768	/* the largest small object */
-#define SMALL_SIZE_DIV 8	/* sizes up to SMALL_SIZE_MAX are looked up in steps of 8 */
-#define SMALL_SIZE_MAX 1024
-#define LARGE_SIZE_DIV 128	/* larger small sizes in steps of 128 */
-#define TINY_SIZE 16		/* the tiny allocator's block */
-#define TINY_SIZE_CLASS 2	/* the class of a 16-byte block */
-#define MAX_SPAN_OBJECTS 1024	/* objects in an 8-byte-class span */
+#define NUM_SIZE_CLASSES 68    /* class 0 (large) and the 67 small classes */
+#define MAX_SMALL_SIZE   32768 /* the largest small object */
+#define SMALL_SIZE_DIV   8     /* sizes up to SMALL_SIZE_MAX are looked up in steps of 8 */
+#define SMALL_SIZE_MAX   1024
+#define LARGE_SIZE_DIV   128  /* larger small sizes in steps of 128 */
+#define TINY_SIZE        16   /* the tiny allocator's block */
+#define TINY_SIZE_CLASS  2    /* the class of a 16-byte block */
+#define MAX_SPAN_OBJECTS 1024 /* objects in an 8-byte-class span */
 
 struct sizeclass {
-	uint32_t size;	 /* bytes per object */
+	uint32_t size;   /* bytes per object */
 	uint32_t npages; /* heap pages per span */
 	uint32_t nelems; /* objects per span */
 	uint32_t divmul; /* offset / size == (offset * divmul) >> 32 */

@@ -87,8 +87,8 @@ struct workload {
 };
 
 static const struct workload workloads[] = {
-	{"boot", "boot to main (s)", "gort-bench: main reached", FIG_MARK_TIME, 3, 0},
-	{"alloc", "32-byte allocation (ns)", "gort-bench: alloc-ns ", FIG_PRINTED, 1, 1},
+    {"boot", "boot to main (s)", "gort-bench: main reached", FIG_MARK_TIME, 3, 0},
+    {"alloc", "32-byte allocation (ns)", "gort-bench: alloc-ns ", FIG_PRINTED, 1, 1},
 };
 
 enum {
@@ -241,8 +241,7 @@ static int parse_number(const char *p, double *v)
  * figure extracts the workload's figure from one run, or explains on stderr why it
  * cannot (the run failed, or never reached the mark) and returns 0.
  */
-static int figure(const struct workload *w, const char *guest, const struct run *r,
-		  double *v)
+static int figure(const struct workload *w, const char *guest, const struct run *r, double *v)
 {
 	static const char mark[] = "gort-run: mark ";
 	const char *line = NULL;
@@ -513,8 +512,7 @@ static void print_sizes(const struct options *opt)
 	char *cpio = xasprintf("%s/bench/%s.cpio", opt->build, size_workload);
 	uint64_t kernel = file_size(opt->kernel), initrd = file_size(cpio);
 
-	printf("\n%-34s %12s %12s %9s\n", "size (boot workload)", "gort", "Linux + Go",
-	       "gort/Go");
+	printf("\n%-34s %12s %12s %9s\n", "size (boot workload)", "gort", "Linux + Go", "gort/Go");
 	print_size_row("program file (ELF / static Go)", file_size(elf), file_size(gobin));
 	print_size_row("program loaded bytes (PT_LOAD)", loaded_size(elf), loaded_size(gobin));
 	print_size_row("guest handed to QEMU", loaded_size(elf), kernel + initrd);
@@ -686,8 +684,8 @@ static void parse_options(int argc, char **argv, struct options *opt)
 
 int main(int argc, char **argv)
 {
-	struct options opt = {.runs = 3, .accel = "auto", .smp = "2", .mem = "2G",
-			      .build = "build"};
+	struct options opt = {
+	    .runs = 3, .accel = "auto", .smp = "2", .mem = "2G", .build = "build"};
 	struct result res[NWORKLOADS];
 	int failed = 0, ran = 0;
 	char *runner, *gobin, gover[64], kernel[PATH_MAX];

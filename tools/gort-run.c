@@ -99,34 +99,34 @@ struct options {
 };
 
 static const char usage_text[] =
-	"usage: gort-run --arch ARCH --image ELF [options]\n"
-	"       gort-run --linux VMLINUZ --initrd INITRD [options]\n"
-	"\n"
-	"Boot a gort image under QEMU; its console is stdout, its exit status is ours.\n"
-	"\n"
-	"  --arch ARCH               x86_64, aarch64 or riscv64\n"
-	"  --image ELF               the gort image to boot\n"
-	"  --linux VMLINUZ           boot a Linux kernel instead (x86_64 q35; benchmarks)\n"
-	"  --initrd INITRD           its initramfs (with --linux)\n"
-	"  --cmdline STR             the boot command line (-append)\n"
-	"  --smp N                   CPUs (default 1)\n"
-	"  --mem SIZE                RAM, QEMU syntax (default 512M)\n"
-	"  --out DIR                 folder for files the guest sends (created if missing)\n"
-	"  --accel auto|kvm|tcg      accelerator (default auto: KVM only if measured faster)\n"
-	"  --machine NAME            x86_64: q35 (default) or microvm; others: virt\n"
-	"  --cpu MODEL               QEMU's -cpu (e.g. cortex-a72); default: max under TCG\n"
-	"                            (riscv64: QEMU's rv64), host under KVM\n"
-	"  --timeout SECONDS         kill QEMU after this long, exit 124 (default 60, 0: never)\n"
-	"  --mark TEXT               report \"gort-run: mark SECONDS\" when TEXT first appears\n"
-	"  --calibration-image ELF   x86_64 image that measures KVM against TCG\n"
-	"                            (default: ../x86_64/guest/calibrate.elf next to gort-run)\n"
-	"  --raw-image               aarch64, riscv64: boot the raw Image beside the ELF (the\n"
-	"                            form U-Boot's booti loads) instead of the ELF\n"
-	"  --verbose                 print the QEMU command line and the accelerator decision\n"
-	"  -h, --help                this text\n"
-	"\n"
-	"Exit status: the guest's; 124 on timeout; 125 if QEMU failed, the guest ended without\n"
-	"reporting a status, or the arguments are wrong.\n";
+    "usage: gort-run --arch ARCH --image ELF [options]\n"
+    "       gort-run --linux VMLINUZ --initrd INITRD [options]\n"
+    "\n"
+    "Boot a gort image under QEMU; its console is stdout, its exit status is ours.\n"
+    "\n"
+    "  --arch ARCH               x86_64, aarch64 or riscv64\n"
+    "  --image ELF               the gort image to boot\n"
+    "  --linux VMLINUZ           boot a Linux kernel instead (x86_64 q35; benchmarks)\n"
+    "  --initrd INITRD           its initramfs (with --linux)\n"
+    "  --cmdline STR             the boot command line (-append)\n"
+    "  --smp N                   CPUs (default 1)\n"
+    "  --mem SIZE                RAM, QEMU syntax (default 512M)\n"
+    "  --out DIR                 folder for files the guest sends (created if missing)\n"
+    "  --accel auto|kvm|tcg      accelerator (default auto: KVM only if measured faster)\n"
+    "  --machine NAME            x86_64: q35 (default) or microvm; others: virt\n"
+    "  --cpu MODEL               QEMU's -cpu (e.g. cortex-a72); default: max under TCG\n"
+    "                            (riscv64: QEMU's rv64), host under KVM\n"
+    "  --timeout SECONDS         kill QEMU after this long, exit 124 (default 60, 0: never)\n"
+    "  --mark TEXT               report \"gort-run: mark SECONDS\" when TEXT first appears\n"
+    "  --calibration-image ELF   x86_64 image that measures KVM against TCG\n"
+    "                            (default: ../x86_64/guest/calibrate.elf next to gort-run)\n"
+    "  --raw-image               aarch64, riscv64: boot the raw Image beside the ELF (the\n"
+    "                            form U-Boot's booti loads) instead of the ELF\n"
+    "  --verbose                 print the QEMU command line and the accelerator decision\n"
+    "  -h, --help                this text\n"
+    "\n"
+    "Exit status: the guest's; 124 on timeout; 125 if QEMU failed, the guest ended without\n"
+    "reporting a status, or the arguments are wrong.\n";
 
 static int parse_int(const char *opt, const char *s, int lo, int hi)
 {
@@ -157,15 +157,15 @@ static void check_mem(const char *s)
 {
 	size_t digits = strspn(s, "0123456789");
 
-	if (digits == 0 || (s[digits] != '\0' && (strchr("KMGTkmgt", s[digits]) == NULL ||
-						  s[digits + 1] != '\0')))
+	if (digits == 0 ||
+	    (s[digits] != '\0' && (strchr("KMGTkmgt", s[digits]) == NULL || s[digits + 1] != '\0')))
 		die("--mem must be a size such as 512M or 2G, not \"%s\"", s);
 }
 
 /* The options that take a value (all but --verbose and --help). */
 static const char *const valued_options[] = {
-	"--arch", "--image", "--linux", "--initrd", "--cmdline", "--smp", "--mem", "--out",
-	"--accel", "--machine", "--cpu", "--timeout", "--mark", "--calibration-image",
+    "--arch", "--image", "--linux",   "--initrd", "--cmdline", "--smp",  "--mem",
+    "--out",  "--accel", "--machine", "--cpu",    "--timeout", "--mark", "--calibration-image",
 };
 
 static bool known_option(const char *a, size_t n)
@@ -178,8 +178,8 @@ static bool known_option(const char *a, size_t n)
 
 static void parse_args(int argc, char **argv, struct options *o)
 {
-	*o = (struct options){.smp = 1, .mem = "512M", .accel = "auto", .timeout = 60,
-			      .timeout_text = "60"};
+	*o = (struct options){
+	    .smp = 1, .mem = "512M", .accel = "auto", .timeout = 60, .timeout_text = "60"};
 
 	for (int i = 1; i < argc; i++) {
 		char *a = argv[i], *val = NULL, *eq;
@@ -278,7 +278,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 	}
 	if (o->machine != NULL && !qemu_machine_supported(o->arch, o->machine))
 		die("machine \"%s\" is not one gort boots on %s (%s)", o->machine,
-		     qemu_arch_name(o->arch), o->arch == ARCH_X86_64 ? "q35 or microvm" : "virt");
+		    qemu_arch_name(o->arch), o->arch == ARCH_X86_64 ? "q35 or microvm" : "virt");
 	if (o->mark != NULL && o->mark[0] == '\0')
 		die("--mark needs a non-empty text");
 }
@@ -328,16 +328,16 @@ static bool program_dir(char *buf, size_t n)
 static struct qemu_config base_config(const struct options *o, enum accel accel)
 {
 	return (struct qemu_config){
-		.arch = o->arch,
-		.machine = o->machine,
-		.cpu = o->cpu,
-		.accel = accel,
-		.kernel = o->linux_kernel != NULL ? o->linux_kernel : o->image,
-		.initrd = o->initrd,
-		.cmdline = o->cmdline,
-		.linux_mode = o->linux_kernel != NULL,
-		.smp = o->smp,
-		.mem = o->mem,
+	    .arch = o->arch,
+	    .machine = o->machine,
+	    .cpu = o->cpu,
+	    .accel = accel,
+	    .kernel = o->linux_kernel != NULL ? o->linux_kernel : o->image,
+	    .initrd = o->initrd,
+	    .cmdline = o->cmdline,
+	    .linux_mode = o->linux_kernel != NULL,
+	    .smp = o->smp,
+	    .mem = o->mem,
 	};
 }
 
@@ -524,8 +524,7 @@ static void show_qemu_stderr(const struct qemu_result *r)
 }
 
 /* verdict maps how the run ended to the runner's exit status, with its message. */
-static int verdict(const struct options *o, const struct console *con,
-		   const struct qemu_result *r)
+static int verdict(const struct options *o, const struct console *con, const struct qemu_result *r)
 {
 	if (!con->booted)
 		show_dropped(con);
@@ -548,7 +547,8 @@ static int verdict(const struct options *o, const struct console *con,
 		fprintf(stderr, "gort-run: QEMU failed (killed by signal %d, %s)\n", r->status,
 			strsignal(r->status));
 	else if (r->end == QEMU_STOPPED)
-		fputs("gort-run: QEMU failed (KVM cannot run this guest code; QEMU stopped the guest)\n",
+		fputs("gort-run: QEMU failed (KVM cannot run this guest code; QEMU stopped the "
+		      "guest)\n",
 		      stderr);
 	else
 		fputs("gort-run: QEMU failed (not started)\n", stderr);
@@ -611,12 +611,12 @@ int main(int argc, char **argv)
 
 	addr2line_init(&sym, o.image != NULL ? symbols_file(o.image, elf, sizeof elf) : NULL);
 	cc = (struct console_config){
-		.out = stdout,
-		.diag = stderr,
-		.records = o.linux_kernel == NULL,
-		.mark = o.mark,
-		.symbolize = o.linux_kernel == NULL ? addr2line_symbolize : NULL,
-		.symbolize_ctx = &sym,
+	    .out = stdout,
+	    .diag = stderr,
+	    .records = o.linux_kernel == NULL,
+	    .mark = o.mark,
+	    .symbolize = o.linux_kernel == NULL ? addr2line_symbolize : NULL,
+	    .symbolize_ctx = &sym,
 	};
 	console_init(&con, &cc);
 	qemu_run(args.argv, o.timeout, sigfd, &con, &r);

@@ -92,10 +92,7 @@ struct test {
 	bool wanted;                   /* error is to be reported: the name passes --filter */
 };
 
-enum job_kind {
-	JOB_QEMU,
-	JOB_UNIT
-};
+enum job_kind { JOB_QEMU, JOB_UNIT };
 
 /* One child to run: a test on one arch (in one variant), or a unit binary. */
 struct job {
@@ -339,7 +336,7 @@ static void finish_job(struct job *j, int status)
 		td_list_addf(&fail, "no result after %d s: killed (watchdog)", j->watchdog);
 	else if (WIFSIGNALED(status))
 		td_list_addf(&fail, "killed by signal %d (%s)", WTERMSIG(status),
-		             strsignal(WTERMSIG(status)));
+			     strsignal(WTERMSIG(status)));
 	if (j->kind == JOB_UNIT) {
 		if (exit_status > 0)
 			td_list_addf(&fail, "exit status %d", exit_status);
@@ -349,14 +346,14 @@ static void finish_job(struct job *j, int status)
 		char *err = read_file(j->log_err, &errlen);
 		if (!out || !err)
 			td_list_addf(&fail, "cannot read the logs %s and %s", j->log_out,
-			             j->log_err);
+				     j->log_err);
 		struct td_run run = {.exit = j->killed ? -1 : exit_status,
-		                     .started = j->started_unix,
-		                     .finished = (int64_t)time(NULL),
-		                     .out = out ? out : "",
-		                     .outlen = outlen,
-		                     .err = err ? err : "",
-		                     .errlen = errlen};
+				     .started = j->started_unix,
+				     .finished = (int64_t)time(NULL),
+				     .out = out ? out : "",
+				     .outlen = outlen,
+				     .err = err ? err : "",
+				     .errlen = errlen};
 		td_check(j->plan, &run, &fail);
 		free(out);
 		free(err);
@@ -411,7 +408,7 @@ static bool start_job(struct job *j)
 {
 	if (access(j->image, R_OK) != 0) {
 		fail_job(j, "missing %s %s (%s)", j->kind == JOB_UNIT ? "unit test" : "image",
-		         j->image, strerror(errno));
+			 j->image, strerror(errno));
 		return false;
 	}
 	if (j->outdir) {
@@ -423,7 +420,7 @@ static bool start_job(struct job *j)
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (out < 0 || err < 0 || null < 0) {
 		fail_job(j, "cannot create %s: %s", out < 0 ? j->log_out : j->log_err,
-		         strerror(errno));
+			 strerror(errno));
 		goto closefds;
 	}
 	fflush(stdout);
@@ -465,7 +462,7 @@ static void interrupted(int sig, struct job **running, int nrunning)
 		waitpid(running[i]->pid, NULL, 0);
 	fflush(stdout);
 	fprintf(stderr, "gort-test: interrupted by %s; killed %d running %s\n", strsignal(sig),
-	        nrunning, nrunning == 1 ? "job" : "jobs");
+		nrunning, nrunning == 1 ? "job" : "jobs");
 	exit(128 + sig);
 }
 
@@ -497,8 +494,7 @@ static void run_jobs(struct job *jobs, size_t n)
 				die("reaped an unknown child %d", (int)si.si_pid);
 			struct job *j = running[k];
 			int status;
-			kill(-j->pid,
-			     SIGKILL); /* the group's stragglers; the zombie pins its id */
+			kill(-j->pid, SIGKILL); /* the group's stragglers; the zombie pins its id */
 			waitpid(j->pid, &status, 0);
 			j->pid = 0;
 			running[k] = running[--nrunning];
@@ -518,7 +514,7 @@ static void run_jobs(struct job *jobs, size_t n)
 				wait = left;
 		}
 		struct timespec ts = {.tv_sec = (time_t)wait,
-		                      .tv_nsec = (long)((wait - (double)(time_t)wait) * 1e9)};
+				      .tv_nsec = (long)((wait - (double)(time_t)wait) * 1e9)};
 		int sig = sigtimedwait(&wait_sigs, NULL, &ts);
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
 			interrupted(sig, running, nrunning);
@@ -604,7 +600,7 @@ static void qemu_job(struct job *j, const struct test *t, int arch, const struct
 		td_list_add(v, p->mem);
 	}
 	const struct td_list *extra[] = {&opt.runner_args, &opt.arch_runner_args[arch],
-	                                 &p->runner_args, var ? &var->args : NULL};
+					 &p->runner_args, var ? &var->args : NULL};
 	for (size_t e = 0; e < sizeof extra / sizeof extra[0]; e++)
 		for (size_t i = 0; extra[e] && i < extra[e]->n; i++)
 			td_list_add(v, extra[e]->v[i]);
@@ -717,7 +713,7 @@ static void parse_args(int argc, char **argv)
 			if (i + 1 >= argc)
 				die("--arch-runner-args needs an arch and arguments");
 			td_list_split(&opt.arch_runner_args[arch_or_die(val, strlen(val))],
-			              argv[++i]);
+				      argv[++i]);
 		}
 	}
 	for (; i < argc; i++)

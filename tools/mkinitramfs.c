@@ -38,8 +38,8 @@
 #include <unistd.h>
 
 enum {
-	MAX_DIRS = 256,     /* directories the archive may hold */
-	CONSOLE_MAJOR = 5,  /* /dev/console is char 5:1 on Linux */
+	MAX_DIRS = 256,    /* directories the archive may hold */
+	CONSOLE_MAJOR = 5, /* /dev/console is char 5:1 on Linux */
 	CONSOLE_MINOR = 1,
 };
 
@@ -92,9 +92,8 @@ static void put_header(struct archive *a, const char *name, uint32_t mode, uint3
 	uint32_t namesize = (uint32_t)strlen(name) + 1; /* argv strings: far below 4 GiB */
 	uint32_t ino = a->next_ino++;
 
-	snprintf(hdr, sizeof hdr,
-		 "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
-		 ino, mode, 0u, 0u, nlink, 0u, size, 0u, 0u, rmajor, rminor, namesize, 0u);
+	snprintf(hdr, sizeof hdr, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", ino,
+		 mode, 0u, 0u, nlink, 0u, size, 0u, 0u, rmajor, rminor, namesize, 0u);
 	put_bytes(a, hdr, 110);
 	put_bytes(a, name, namesize);
 	put_pad(a, 110 + namesize);

@@ -34,9 +34,9 @@
 static const char cache_magic[] = "gort-accel-v1";
 
 static const char *const outcome_names[] = {
-	[ACCEL_RAN_OK] = "ok",
-	[ACCEL_RAN_FAILED] = "failed",
-	[ACCEL_RAN_TIMEOUT] = "timeout",
+    [ACCEL_RAN_OK] = "ok",
+    [ACCEL_RAN_FAILED] = "failed",
+    [ACCEL_RAN_TIMEOUT] = "timeout",
 };
 
 const char *accel_name(enum accel a)
@@ -133,7 +133,8 @@ bool accel_cache_parse(const char *text, const char *key, struct accel_cache_ent
 	size_t keylen;
 
 	if (sscanf(text, "%31s %7s %15s %lf %15s %lf %n", magic, acc, tout, &ts, kout, &ks,
-		   &keypos) != 6 || keypos < 0)
+		   &keypos) != 6 ||
+	    keypos < 0)
 		return false;
 	if (strcmp(magic, cache_magic) != 0)
 		return false;

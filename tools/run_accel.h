@@ -19,8 +19,8 @@ enum accel { ACCEL_TCG, ACCEL_KVM };
 
 /* How one calibration boot ended. */
 enum accel_outcome {
-	ACCEL_RAN_OK,    /* the guest reported exit status 0 */
-	ACCEL_RAN_FAILED, /* QEMU failed to start, or the guest reported another status */
+	ACCEL_RAN_OK,      /* the guest reported exit status 0 */
+	ACCEL_RAN_FAILED,  /* QEMU failed to start, or the guest reported another status */
 	ACCEL_RAN_TIMEOUT, /* stopped at its time limit: slower than that limit */
 };
 

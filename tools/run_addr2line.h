@@ -18,9 +18,9 @@
 
 struct addr2line {
 	const char *image;
-	pid_t pid;     /* 0 until the first lookup */
-	int to, from;  /* our ends of its stdin and stdout */
-	bool dead;     /* failed once: no more lookups */
+	pid_t pid;      /* 0 until the first lookup */
+	int to, from;   /* our ends of its stdin and stdout */
+	bool dead;      /* failed once: no more lookups */
 	char buf[4096]; /* bytes read from addr2line, not yet consumed */
 	size_t len;
 };

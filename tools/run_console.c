@@ -39,9 +39,9 @@
 #include <string.h>
 
 enum {
-	RS = 0x1e,                  /* ASCII record separator: starts a control record */
-	DROPPED_CAP = 256 * 1024,   /* pre-boot bytes kept for the error report */
-	SYMBOL_MAX = 1024,          /* longest " function at file:line" appended */
+	RS = 0x1e,                /* ASCII record separator: starts a control record */
+	DROPPED_CAP = 256 * 1024, /* pre-boot bytes kept for the error report */
+	SYMBOL_MAX = 1024,        /* longest " function at file:line" appended */
 };
 
 static const char record_prefix[] = "gort:";
@@ -96,8 +96,8 @@ static void out_write(struct console *c, const char *s, size_t n)
 /* check_mark reports the first complete line containing the mark text. */
 static void check_mark(struct console *c, const char *text, size_t len, double seconds)
 {
-	if (c->cfg.mark == NULL || c->mark_seen || memmem(text, len, c->cfg.mark,
-							   strlen(c->cfg.mark)) == NULL)
+	if (c->cfg.mark == NULL || c->mark_seen ||
+	    memmem(text, len, c->cfg.mark, strlen(c->cfg.mark)) == NULL)
 		return;
 	c->mark_seen = true;
 	if (c->cfg.diag != NULL) {

@@ -53,15 +53,15 @@ struct console {
 	struct console_config cfg;
 
 	/* Protocol facts, for the caller. */
-	bool booted;      /* "\x1egort:boot" seen (always true without records) */
-	bool exited;      /* "\x1egort:exit N" seen */
-	int exit_status;  /* N of the first exit record */
-	bool mark_seen;   /* the mark line was reported */
+	bool booted;     /* "\x1egort:boot" seen (always true without records) */
+	bool exited;     /* "\x1egort:exit N" seen */
+	int exit_status; /* N of the first exit record */
+	bool mark_seen;  /* the mark line was reported */
 
 	/* Stream state. */
-	struct console_buf line; /* the current, incomplete line */
-	size_t line_shown;       /* bytes of line already written to out (a partial flush) */
-	bool first_line_done;    /* --linux: escape codes are stripped until then */
+	struct console_buf line;    /* the current, incomplete line */
+	size_t line_shown;          /* bytes of line already written to out (a partial flush) */
+	bool first_line_done;       /* --linux: escape codes are stripped until then */
 	struct console_buf dropped; /* bytes before the boot record, capped */
 	size_t dropped_lost;        /* dropped bytes beyond the cap, counted only */
 };

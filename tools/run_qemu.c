@@ -74,21 +74,28 @@ static const struct arch_info {
 	const char *kvm_cpu;
 	const char *exit_device[3]; /* extra arguments, NULL-terminated */
 } arches[ARCH_COUNT] = {
-	[ARCH_X86_64] = {"x86_64", "qemu-system-x86_64", {"q35", "microvm", NULL}, "max",
-			 "host,-arch-capabilities",
-			 {"-device", "isa-debug-exit,iobase=0xf4,iosize=4", NULL}},
-	[ARCH_AARCH64] = {"aarch64", "qemu-system-aarch64", {"virt", NULL, NULL}, "max", "host",
-			  {"-semihosting-config", "enable=on,target=native", NULL}},
-	[ARCH_RISCV64] = {"riscv64", "qemu-system-riscv64", {"virt", NULL, NULL}, NULL, "host",
-			  {NULL, NULL, NULL}},
+    [ARCH_X86_64] = {"x86_64",
+		     "qemu-system-x86_64",
+		     {"q35", "microvm", NULL},
+		     "max",
+		     "host,-arch-capabilities",
+		     {"-device", "isa-debug-exit,iobase=0xf4,iosize=4", NULL}},
+    [ARCH_AARCH64] = {"aarch64",
+		      "qemu-system-aarch64",
+		      {"virt", NULL, NULL},
+		      "max",
+		      "host",
+		      {"-semihosting-config", "enable=on,target=native", NULL}},
+    [ARCH_RISCV64] =
+	{"riscv64", "qemu-system-riscv64", {"virt", NULL, NULL}, NULL, "host", {NULL, NULL, NULL}},
 };
 
 /* QEMU 7.2's messages (accel/kvm/kvm-all.c, target/i386/kvm/kvm.c) before it stops the VM in
  * RUN_STATE_INTERNAL_ERROR. */
 static const char *const stopped_markers[] = {
-	"KVM internal error",
-	"KVM: entry failed",
-	"error: kvm run failed",
+    "KVM internal error",
+    "KVM: entry failed",
+    "error: kvm run failed",
 };
 
 /* The Linux benchmark guest's fixed command line; the user's is appended. */
@@ -212,7 +219,8 @@ static void on_signals(struct run *s, int sigfd)
 	while ((n = read(sigfd, sigs, sizeof sigs)) > 0) {
 		for (ssize_t i = 0; i < n; i++) {
 			if (sigs[i] == SIGCHLD) {
-				if (!s->reaped && waitpid(s->pid, &s->wait_status, WNOHANG) == s->pid) {
+				if (!s->reaped &&
+				    waitpid(s->pid, &s->wait_status, WNOHANG) == s->pid) {
 					s->reaped = true;
 					if (!s->timed_out)
 						s->ended = proc_now();
@@ -268,8 +276,7 @@ static void check_stopped(struct run *s, const struct qemu_result *r)
 }
 
 /* drain reads what fd has; returns false at end of file. */
-static bool drain(int fd, char *buf, struct console *con, struct run *s,
-		  struct qemu_result *r)
+static bool drain(int fd, char *buf, struct console *con, struct run *s, struct qemu_result *r)
 {
 	ssize_t n = read(fd, buf, READ_CHUNK);
 
@@ -313,8 +320,8 @@ static void fill_result(const struct run *s, struct qemu_result *r)
 static void not_started(struct qemu_result *r, const char *what)
 {
 	r->end = QEMU_NOT_STARTED;
-	r->stderr_len = (size_t)snprintf(r->stderr_text, STDERR_CAP + 1, "%s: %s\n", what,
-					 strerror(errno));
+	r->stderr_len =
+	    (size_t)snprintf(r->stderr_text, STDERR_CAP + 1, "%s: %s\n", what, strerror(errno));
 }
 
 void qemu_run(char *const argv[], double timeout, int sigfd, struct console *con,
@@ -368,9 +375,9 @@ void qemu_run(char *const argv[], double timeout, int sigfd, struct console *con
 		s.kill_at = s.t0 + timeout;
 
 	struct pollfd fds[3] = {
-		{sigfd, POLLIN, 0},
-		{out[0], POLLIN, 0},
-		{err[0], POLLIN, 0},
+	    {sigfd, POLLIN, 0},
+	    {out[0], POLLIN, 0},
+	    {err[0], POLLIN, 0},
 	};
 	while (!s.reaped || fds[1].fd >= 0 || fds[2].fd >= 0) {
 		on_deadlines(&s);

@@ -38,7 +38,7 @@ struct qemu_config {
 	const char *cmdline; /* NULL or "" for none */
 	bool linux_mode;     /* the benchmark's Linux guest: no exit device, Linux's cmdline */
 	int smp;
-	const char *mem;     /* QEMU -m syntax, e.g. "512M" */
+	const char *mem; /* QEMU -m syntax, e.g. "512M" */
 };
 
 enum { QEMU_ARGS_MAX = 48 };

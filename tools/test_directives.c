@@ -248,9 +248,9 @@ static int check_variant(struct parser *ps, int arch, const char *v)
 		char c = v[n];
 		if (!isalnum((unsigned char)c) && c != '_' && c != '-')
 			return fail(ps,
-			            "variant name \"%.*s\" may hold only letters, digits, "
-			            "'_' and '-'",
-			            (int)strcspn(v, " \t"), v);
+				    "variant name \"%.*s\" may hold only letters, digits, "
+				    "'_' and '-'",
+				    (int)strcspn(v, " \t"), v);
 		n++;
 	}
 	for (size_t i = 0; i < ps->spec->n; i++) {
@@ -260,7 +260,7 @@ static int check_variant(struct parser *ps, int arch, const char *v)
 		if (strncmp(d->value, v, n) == 0 &&
 		    (d->value[n] == '\0' || isspace((unsigned char)d->value[n])))
 			return fail(ps, "variant %.*s is already defined on line %d", (int)n, v,
-			            d->line);
+				    d->line);
 	}
 	return 0;
 }
@@ -308,8 +308,10 @@ static int check_value(struct parser *ps, enum td_key key, int arch, const char 
 				rc = -1;
 		td_list_free(&words);
 		if (rc < 0)
-			return fail(ps, "expect-exit: \"%s\" is not a status from 0 to 255 "
-				    "(or up to %d of them)", v, TD_MAX_EXITS);
+			return fail(ps,
+				    "expect-exit: \"%s\" is not a status from 0 to 255 "
+				    "(or up to %d of them)",
+				    v, TD_MAX_EXITS);
 		return 0;
 	}
 	case TD_VARIANT:
@@ -376,11 +378,11 @@ static int directive(struct parser *ps, const char *s, const char *e)
 		arch = td_arch_index(s, (size_t)(w1 - s));
 		if (arch < 0)
 			return fail(ps, "unknown arch \"%.*s\" in \"%.*s\"", (int)(w1 - s), s,
-			            (int)(ke - s), s);
+				    (int)(ke - s), s);
 	}
 	int key = 0;
 	while (key < TD_NKEY && (strlen(keys[key].name) != (size_t)(ke - k) ||
-	                         memcmp(keys[key].name, k, (size_t)(ke - k)) != 0))
+				 memcmp(keys[key].name, k, (size_t)(ke - k)) != 0))
 		key++;
 	if (key == TD_NKEY)
 		return fail(ps, "unknown directive \"%.*s\"", (int)(ke - s), s);
@@ -396,7 +398,7 @@ static int directive(struct parser *ps, const char *s, const char *e)
 		bool *seen = &ps->seen[key][arch + 1];
 		if (*seen)
 			return fail(ps, "%s%s%s given twice", arch >= 0 ? td_arch_name[arch] : "",
-			            arch >= 0 ? "." : "", name);
+				    arch >= 0 ? "." : "", name);
 		*seen = true;
 	}
 	size_t vn = (size_t)(ve - v);
@@ -611,10 +613,12 @@ static void check_unix_time(const char *prefix, const struct td_run *run, struct
 			if (stop == buf)
 				td_list_addf(fail, "\"%s\" is not followed by a Unix time", prefix);
 			else if (t < run->started - TD_UNIX_TIME_SLACK ||
-			         t > run->finished + TD_UNIX_TIME_SLACK)
-				td_list_addf(fail, "guest time %lld is not within %d s of the host's "
-				             "(%lld..%lld)", t, TD_UNIX_TIME_SLACK,
-				             (long long)run->started, (long long)run->finished);
+				 t > run->finished + TD_UNIX_TIME_SLACK)
+				td_list_addf(fail,
+					     "guest time %lld is not within %d s of the host's "
+					     "(%lld..%lld)",
+					     t, TD_UNIX_TIME_SLACK, (long long)run->started,
+					     (long long)run->finished);
 			return;
 		}
 		s = nl ? nl + 1 : end;
@@ -638,7 +642,7 @@ static bool has_line(const char *s, size_t n, const char *t)
 
 /* line_at describes the line of s holding p: its number and its extent. */
 static size_t line_at(const char *s, const char *end, const char *p, const char **ls,
-                      const char **le)
+		      const char **le)
 {
 	size_t no = 1;
 	*ls = s;
@@ -663,11 +667,10 @@ static void check_order(const char *value, const char *out, size_t n, struct td_
 		if (!hit) {
 			if (i == 0)
 				td_list_addf(fail, "expect-order: stdout has no \"%s\"",
-				             pieces.v[0]);
+					     pieces.v[0]);
 			else
-				td_list_addf(fail,
-				             "expect-order: no \"%s\" after \"%s\" in stdout",
-				             pieces.v[i], pieces.v[i - 1]);
+				td_list_addf(fail, "expect-order: no \"%s\" after \"%s\" in stdout",
+					     pieces.v[i], pieces.v[i - 1]);
 			break;
 		}
 		pos = (size_t)(hit - out) + strlen(pieces.v[i]);
@@ -700,7 +703,7 @@ size_t td_check(const struct td_plan *plan, const struct td_run *run, struct td_
 		exit_ok |= run->exit == plan->expect_exits[i];
 		size_t len = strlen(allowed);
 		snprintf(allowed + len, sizeof allowed - len, "%s%d", i ? " or " : "",
-		         plan->expect_exits[i]);
+			 plan->expect_exits[i]);
 	}
 	if (plan->nexpect_exits == 0) {
 		exit_ok = run->exit == plan->expect_exit;
@@ -708,7 +711,7 @@ size_t td_check(const struct td_plan *plan, const struct td_run *run, struct td_
 	}
 	if (run->exit >= 0 && !exit_ok)
 		td_list_addf(fail, "expected exit %s, got %d%s", allowed, run->exit,
-		             exit_note(run->exit));
+			     exit_note(run->exit));
 	for (size_t i = 0; i < plan->line.n; i++)
 		if (!has_line(out, run->outlen, plan->line.v[i]))
 			td_list_addf(fail, "no stdout line is \"%s\"", plan->line.v[i]);
@@ -721,14 +724,13 @@ size_t td_check(const struct td_plan *plan, const struct td_run *run, struct td_
 			const char *ls, *le;
 			size_t no = line_at(out, oend, hit, &ls, &le);
 			td_list_addf(fail, "stdout line %zu contains \"%s\": %.*s", no,
-			             plan->not_contains.v[i], (int)(le - ls < 160 ? le - ls : 160),
-			             ls);
+				     plan->not_contains.v[i], (int)(le - ls < 160 ? le - ls : 160),
+				     ls);
 		}
 	}
 	for (size_t i = 0; i < plan->stderr_has.n; i++)
 		if (!find(run->err, run->errlen, plan->stderr_has.v[i]))
-			td_list_addf(fail, "stderr does not contain \"%s\"",
-			             plan->stderr_has.v[i]);
+			td_list_addf(fail, "stderr does not contain \"%s\"", plan->stderr_has.v[i]);
 	for (size_t i = 0; i < plan->order.n; i++)
 		check_order(plan->order.v[i], out, run->outlen, fail);
 	for (size_t i = 0; i < plan->unix_time.n; i++)
@@ -758,7 +760,7 @@ uint32_t td_crc32(uint32_t crc, const void *p, size_t n)
  * s[0..n). Returns 0, or -1 if the line has any other shape.
  */
 static int parse_checksum(const char *s, size_t n, uint32_t *crc, unsigned long long *lines,
-                          unsigned long long *bytes)
+			  unsigned long long *bytes)
 {
 	static const char *const field[] = {"checksum: crc32=", " lines=", " bytes="};
 	const char *e = s + n;
@@ -770,11 +772,10 @@ static int parse_checksum(const char *s, size_t n, uint32_t *crc, unsigned long 
 		s += fl;
 		int base = f == 0 ? 16 : 10, digits = 0;
 		v[f] = 0;
-		for (;
-		     s < e && (f == 0 ? isxdigit((unsigned char)*s) : isdigit((unsigned char)*s));
+		for (; s < e && (f == 0 ? isxdigit((unsigned char)*s) : isdigit((unsigned char)*s));
 		     s++, digits++) {
 			int d = isdigit((unsigned char)*s) ? *s - '0'
-			                                   : tolower((unsigned char)*s) - 'a' + 10;
+							   : tolower((unsigned char)*s) - 'a' + 10;
 			if (v[f] > (~0ull - (unsigned)d) / (unsigned)base)
 				return -1;
 			v[f] = v[f] * (unsigned)base + (unsigned)d;
@@ -815,9 +816,9 @@ int td_check_checksum(const char *out, size_t len, char *msg, size_t msglen)
 			unsigned long long glines, gbytes;
 			if (parse_checksum(p, n, &gcrc, &glines, &gbytes) < 0) {
 				snprintf(msg, msglen,
-				         "stdout line %zu: malformed checksum line \"%.*s\" (want "
-				         "\"checksum: crc32=%%08x lines=%%u bytes=%%u\")",
-				         lineno, (int)(n < 120 ? n : 120), p);
+					 "stdout line %zu: malformed checksum line \"%.*s\" (want "
+					 "\"checksum: crc32=%%08x lines=%%u bytes=%%u\")",
+					 lineno, (int)(n < 120 ? n : 120), p);
 				return -1;
 			}
 			if (gcrc != crc || glines != lines || gbytes != bytes) {
@@ -839,7 +840,7 @@ int td_check_checksum(const char *out, size_t len, char *msg, size_t msglen)
 	}
 	if (inside) {
 		snprintf(msg, msglen,
-		         "checksum-begin on stdout line %zu has no checksum line after it", begin);
+			 "checksum-begin on stdout line %zu has no checksum line after it", begin);
 		return -1;
 	}
 	if (sections == 0) {

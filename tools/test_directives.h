@@ -63,9 +63,7 @@
 #include <stdint.h>
 
 /* The arches a directive may name, as in build/<arch>/ and --arches. */
-enum {
-	TD_NARCH = 3
-};
+enum { TD_NARCH = 3 };
 extern const char *const td_arch_name[TD_NARCH];
 
 /* td_arch_index returns the index of the arch spelled by s[0..len), or -1. */
@@ -144,11 +142,11 @@ enum {
 
 /* What a test needs and expects on one arch: its spec with that arch merged in. */
 struct td_plan {
-	char *cmdline;   /* NULL: no --cmdline */
-	int smp;         /* 0: the runner's default */
-	char *mem;       /* NULL: the runner's default */
-	int timeout;     /* seconds, handed to the runner */
-	int expect_exit; /* 0..255: the first allowed status */
+	char *cmdline;                  /* NULL: no --cmdline */
+	int smp;                        /* 0: the runner's default */
+	char *mem;                      /* NULL: the runner's default */
+	int timeout;                    /* seconds, handed to the runner */
+	int expect_exit;                /* 0..255: the first allowed status */
 	int expect_exits[TD_MAX_EXITS]; /* every allowed status */
 	size_t nexpect_exits;
 	bool expect_checksum;
@@ -163,9 +161,7 @@ struct td_plan {
 	size_t nvariants;
 };
 
-enum {
-	TD_DEFAULT_TIMEOUT = 60
-};
+enum { TD_DEFAULT_TIMEOUT = 60 };
 
 /*
  * td_plan_for merges the directives of spec that apply to arch: the general

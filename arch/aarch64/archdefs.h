@@ -5,12 +5,12 @@
 #ifndef GORT_ARCHDEFS_H
 #define GORT_ARCHDEFS_H
 
-#define ARCH_GOARCH "arm64"
+#define ARCH_GOARCH  "arm64"
 #define ARCH_MACHINE "aarch64"
 
 /* Frame record at x29: [x29] = caller's x29, [x29+8] = return address. */
 #define ARCH_FRAME_LINK_OFFSET 0
-#define ARCH_FRAME_RET_OFFSET 8
+#define ARCH_FRAME_RET_OFFSET  8
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -21,7 +21,7 @@ struct cpu;
  * Written by the CPU itself in arch_cpu_init, before it is online; read
  * by any CPU afterwards (to send it an SGI). */
 struct arch_cpu {
-	uint64_t mpidr;	    /* MPIDR_EL1 affinity fields */
+	uint64_t mpidr;     /* MPIDR_EL1 affinity fields */
 	uint8_t gic_target; /* GICv2: this CPU interface's bit in ITARGETSR/SGIR */
 };
 

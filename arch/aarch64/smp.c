@@ -30,9 +30,9 @@
 #define CTR_DMINLINE_MASK  0xf
 
 /* What an SMC Calling Convention call may change besides x0-x3. */
-#define PSCI_CLOBBERS \
-	"x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", \
-		"memory"
+#define PSCI_CLOBBERS                                                                              \
+	"x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16",       \
+	    "x17", "memory"
 
 /* Written by the boot CPU in arch_cpu_start (one record per CPU, never
  * reused), read by that CPU's secondary entry. */

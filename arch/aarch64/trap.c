@@ -19,7 +19,7 @@
 
 struct trapframe {
 	uint64_t x[31]; /* x0-x30 */
-	uint64_t sp;	/* the interrupted stack pointer */
+	uint64_t sp;    /* the interrupted stack pointer */
 	uint64_t elr, spsr, esr, far;
 	__uint128_t q[32]; /* FP/SIMD registers, at offset 288 */
 	uint64_t fpsr, fpcr;

@@ -5,13 +5,13 @@
 #ifndef GORT_ARCHDEFS_H
 #define GORT_ARCHDEFS_H
 
-#define ARCH_GOARCH "riscv64"
+#define ARCH_GOARCH  "riscv64"
 #define ARCH_MACHINE "riscv64"
 
 /* With frame pointers, s0 points just above the saved pair:
  * [s0-8] = return address, [s0-16] = caller's s0. */
 #define ARCH_FRAME_LINK_OFFSET (-16)
-#define ARCH_FRAME_RET_OFFSET (-8)
+#define ARCH_FRAME_RET_OFFSET  (-8)
 
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
@@ -23,7 +23,7 @@ struct cpu;
  * Written by the CPU itself in arch_cpu_init, read only by it after. */
 struct arch_cpu {
 	uint64_t hartid;
-	bool sstc;	  /* the timer is the stimecmp CSR, not SBI set_timer */
+	bool sstc;        /* the timer is the stimecmp CSR, not SBI set_timer */
 	int plic_context; /* this hart's S-mode PLIC context; -1: none */
 };
 

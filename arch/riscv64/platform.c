@@ -99,11 +99,10 @@ static void add_hart(const void *fdt, int node, uint64_t hartid)
 {
 	struct riscv64_platform *p = &riscv64_platform;
 	struct riscv64_hart *h = &p->harts[p->nharts++];
-	*h = (struct riscv64_hart){
-	    .hartid = hartid,
-	    .sstc = hart_has(fdt, node, "sstc"),
-	    .svade = hart_has(fdt, node, "svade"),
-	    .plic_context = -1};
+	*h = (struct riscv64_hart){.hartid = hartid,
+				   .sstc = hart_has(fdt, node, "sstc"),
+				   .svade = hart_has(fdt, node, "svade"),
+				   .plic_context = -1};
 	int intc;
 	fdt_for_each_subnode(intc, fdt, node)
 	{

@@ -16,7 +16,7 @@
 #include "kernel/trap.h"
 #include "kernel/vm.h"
 
-#define CAUSE_LOAD_PAGE_FAULT 13
+#define CAUSE_LOAD_PAGE_FAULT  13
 #define CAUSE_STORE_PAGE_FAULT 15 /* stores and AMOs */
 
 struct trapframe {
@@ -37,27 +37,27 @@ void riscv64_traps_init(void)
 }
 
 static const char *const exception_names[16] = {
-	"instruction address misaligned",
-	"instruction access fault",
-	"illegal instruction",
-	"breakpoint",
-	"load address misaligned",
-	"load access fault",
-	"store address misaligned",
-	"store access fault",
-	"environment call from U-mode",
-	"environment call from S-mode",
-	"reserved",
-	"environment call from M-mode",
-	"instruction page fault",
-	"load page fault",
-	"reserved",
-	"store page fault",
+    "instruction address misaligned",
+    "instruction access fault",
+    "illegal instruction",
+    "breakpoint",
+    "load address misaligned",
+    "load access fault",
+    "store address misaligned",
+    "store access fault",
+    "environment call from U-mode",
+    "environment call from S-mode",
+    "reserved",
+    "environment call from M-mode",
+    "instruction page fault",
+    "load page fault",
+    "reserved",
+    "store page fault",
 };
 
 /* Exception codes whose stval holds the faulting address. */
-static const uint16_t address_faults = 1 << 0 | 1 << 1 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 7 |
-				       1 << 12 | 1 << 13 | 1 << 15;
+static const uint16_t address_faults =
+    1 << 0 | 1 << 1 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 7 | 1 << 12 | 1 << 13 | 1 << 15;
 
 /* Called by riscv64_trap_entry with interrupts off, on the interrupted
  * stack. */
@@ -89,9 +89,9 @@ uintptr_t arch_trap_fp(const struct trapframe *tf)
 void arch_trap_print_registers(const struct trapframe *tf)
 {
 	static const char *const names[32] = {
-		"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
-		"a1",	"a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
-		"s6",	"s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	    "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
+	    "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
+	    "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 	};
 	for (int i = 1; i < 32; i++)
 		console_printf("%-7s 0x%lx\n", names[i], (unsigned long)tf->x[i]);

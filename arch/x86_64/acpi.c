@@ -20,21 +20,21 @@
 #define RSDP_SIGNATURE "RSD PTR "
 #define RSDP_V1_LENGTH 20 /* the part the first checksum covers */
 #define RSDP_V2_LENGTH 36 /* the part the extended checksum covers */
-#define RSDP_REVISION 15
-#define RSDP_RSDT 16 /* u32 */
-#define RSDP_XSDT 24 /* u64, revision >= 2 */
+#define RSDP_REVISION  15
+#define RSDP_RSDT      16 /* u32 */
+#define RSDP_XSDT      24 /* u64, revision >= 2 */
 
 #define SDT_HEADER_LENGTH 36
-#define SDT_LENGTH 4 /* u32 */
+#define SDT_LENGTH        4 /* u32 */
 
-#define MADT_LAPIC_ADDRESS 36 /* u32 */
-#define MADT_ENTRIES 44
-#define MADT_LAPIC 0
-#define MADT_IOAPIC 1
-#define MADT_OVERRIDE 2
+#define MADT_LAPIC_ADDRESS          36 /* u32 */
+#define MADT_ENTRIES                44
+#define MADT_LAPIC                  0
+#define MADT_IOAPIC                 1
+#define MADT_OVERRIDE               2
 #define MADT_LAPIC_ADDRESS_OVERRIDE 5
-#define MADT_X2APIC 9
-#define MADT_CPU_ENABLED 0x1
+#define MADT_X2APIC                 9
+#define MADT_CPU_ENABLED            0x1
 
 struct x86_64_madt x86_64_madt;
 

@@ -22,13 +22,13 @@ void x86_64_traps_init_cpu(int id);
 
 /* ---- ACPI (acpi.c) --------------------------------------------------- */
 
-#define MADT_MAX_IOAPICS 8
+#define MADT_MAX_IOAPICS   8
 #define MADT_MAX_OVERRIDES 16
 
 /* Interrupt source override flags (ACPI MPS INTI flags). */
 #define MADT_POLARITY_MASK 0x3
-#define MADT_POLARITY_LOW 0x3
-#define MADT_TRIGGER_MASK 0xc
+#define MADT_POLARITY_LOW  0x3
+#define MADT_TRIGGER_MASK  0xc
 #define MADT_TRIGGER_LEVEL 0xc
 
 /* What the MADT describes, filled by x86_64_acpi_init on the boot CPU

@@ -5,12 +5,12 @@
 #ifndef GORT_ARCHDEFS_H
 #define GORT_ARCHDEFS_H
 
-#define ARCH_GOARCH "amd64"
+#define ARCH_GOARCH  "amd64"
 #define ARCH_MACHINE "x86_64"
 
 /* Frame record at %rbp: [rbp] = caller's rbp, [rbp+8] = return address. */
 #define ARCH_FRAME_LINK_OFFSET 0
-#define ARCH_FRAME_RET_OFFSET 8
+#define ARCH_FRAME_RET_OFFSET  8
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -20,7 +20,7 @@ struct cpu;
 /* Per-CPU state only the x86_64 layer uses, embedded in struct cpu.
  * Written by the CPU itself with interrupts off. */
 struct arch_cpu {
-	uint32_t apic_id;	 /* this CPU's local APIC id (= cpu.hwid) */
+	uint32_t apic_id;        /* this CPU's local APIC id (= cpu.hwid) */
 	uint64_t timer_deadline; /* TSC value the timer is armed for; UINT64_MAX: none */
 };
 

@@ -31,12 +31,12 @@
 #include "kernel/console.h"
 #include "kernel/exit.h"
 
-#define CALIBRATION_MAX_RUNS 100	     /* at most about a second */
-#define CALIBRATION_PRECISION 2000	     /* first run: an error bound of 1/2000 */
-#define CALIBRATION_WARN 50		     /* say so above an error bound of 1/50 */
+#define CALIBRATION_MAX_RUNS  100            /* at most about a second */
+#define CALIBRATION_PRECISION 2000           /* first run: an error bound of 1/2000 */
+#define CALIBRATION_WARN      50             /* say so above an error bound of 1/50 */
 #define CALIBRATION_PIT_COUNT (PIT_HZ / 100) /* 10 ms */
-#define PIT_STATUS_MODE_MASK 0x3f	     /* access mode, counting mode, BCD */
-#define PORT_ABSENT 0xff		     /* what reading a port nothing decodes gives */
+#define PIT_STATUS_MODE_MASK  0x3f           /* access mode, counting mode, BCD */
+#define PORT_ABSENT           0xff           /* what reading a port nothing decodes gives */
 /* Give up on an output that never goes high after this many TSC ticks
  * (some seconds at any plausible TSC rate). */
 #define CALIBRATION_GIVE_UP_TICKS 50000000000ULL
@@ -136,8 +136,8 @@ static uint64_t tsc_hz_from_pit(void)
 		return 0;
 	/* Without port 0x61 the bus reads all ones; on a PC its two NMI
 	 * status bits are never both set. */
-	bool (*measure)(struct sample *) = inb(PORT_SYSCTL) != PORT_ABSENT ? measure_ch2
-									 : measure_ch0;
+	bool (*measure)(struct sample *) =
+	    inb(PORT_SYSCTL) != PORT_ABSENT ? measure_ch2 : measure_ch0;
 	struct sample best = {0, UINT64_MAX}, s;
 	for (int run = 1; run <= CALIBRATION_MAX_RUNS; run++) {
 		if (!measure(&s))

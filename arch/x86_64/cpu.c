@@ -28,10 +28,10 @@
 #include "kernel/memmap.h"
 
 #define TRAMPOLINE_PREFERRED 0x8000
-#define LOW_MEMORY_END 0xa0000 /* real-mode RAM ends where the VGA window begins */
-#define INIT_WAIT_NS 10000000ULL
-#define STARTUP_WAIT_NS 200000ULL
-#define XAPIC_BROADCAST_ID 0xff
+#define LOW_MEMORY_END       0xa0000 /* real-mode RAM ends where the VGA window begins */
+#define INIT_WAIT_NS         10000000ULL
+#define STARTUP_WAIT_NS      200000ULL
+#define XAPIC_BROADCAST_ID   0xff
 
 extern const uint8_t x86_64_trampoline_start[], x86_64_trampoline_end[];
 extern uint8_t x86_64_trampoline_cpu[], x86_64_trampoline_cr3[];

@@ -26,8 +26,8 @@
 #include "kernel/mmio.h"
 
 #define CALIBRATION_TSC_DIVISOR 500 /* measure over 2 ms */
-#define CALIBRATION_MAX_RUNS 100
-#define CALIBRATION_PRECISION 2000 /* first run: an error bound of 1/2000 */
+#define CALIBRATION_MAX_RUNS    100
+#define CALIBRATION_PRECISION   2000 /* first run: an error bound of 1/2000 */
 
 /* Written once by x86_64_lapic_setup on the boot CPU before other CPUs run;
  * read-only afterwards. */
@@ -122,7 +122,7 @@ void x86_64_lapic_init_cpu(struct cpu *c)
 	lapic_write(LAPIC_LVT_ERROR, LAPIC_LVT_MASKED);
 	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_TIMER_DIVIDE_16);
 	lapic_write(LAPIC_LVT_TIMER, VECTOR_TIMER | (tsc_deadline_mode ? LAPIC_TIMER_TSC_DEADLINE
-								      : LAPIC_TIMER_ONESHOT));
+								       : LAPIC_TIMER_ONESHOT));
 	c->arch.apic_id = x86_64_lapic_id();
 	arch_timer_set(UINT64_MAX);
 }

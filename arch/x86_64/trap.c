@@ -31,16 +31,16 @@
 #include "kernel/trap.h"
 #include "kernel/vm.h"
 
-#define VECTOR_NMI 2
-#define VECTOR_DOUBLE_FAULT 8
-#define VECTOR_PAGE_FAULT 14
+#define VECTOR_NMI           2
+#define VECTOR_DOUBLE_FAULT  8
+#define VECTOR_PAGE_FAULT    14
 #define VECTOR_MACHINE_CHECK 18
-#define PF_ERROR_WRITE 0x2	/* page-fault error code: the access was a write */
-#define PF_ERROR_RESERVED 0x8	/* ... a reserved bit was set in an entry */
-#define IST_EMERGENCY 1
-#define GATE_INTERRUPT 0x8e
-#define TSS_AVAILABLE 0x89
-#define GDT_ENTRIES 5 /* null, code, data, and the TSS's two slots */
+#define PF_ERROR_WRITE       0x2 /* page-fault error code: the access was a write */
+#define PF_ERROR_RESERVED    0x8 /* ... a reserved bit was set in an entry */
+#define IST_EMERGENCY        1
+#define GATE_INTERRUPT       0x8e
+#define TSS_AVAILABLE        0x89
+#define GDT_ENTRIES          5 /* null, code, data, and the TSS's two slots */
 #define EMERGENCY_STACK_SIZE 16384
 
 struct trapframe {
@@ -90,15 +90,38 @@ static struct cpu_tables tables[MAX_CPUS];
 static uint8_t emergency_stacks[MAX_CPUS][EMERGENCY_STACK_SIZE] __attribute__((aligned(16)));
 
 static const char *const exception_names[NEXCEPTIONS] = {
-	"divide error", "debug", "non-maskable interrupt", "breakpoint", "overflow",
-	"bound range exceeded", "invalid opcode", "device not available", "double fault",
-	"coprocessor segment overrun", "invalid TSS", "segment not present",
-	"stack-segment fault", "general protection fault", "page fault", "reserved",
-	"x87 floating-point exception", "alignment check", "machine check",
-	"SIMD floating-point exception", "virtualization exception",
-	"control protection exception", "reserved", "reserved", "reserved", "reserved",
-	"reserved", "reserved", "hypervisor injection exception",
-	"VMM communication exception", "security exception", "reserved",
+    "divide error",
+    "debug",
+    "non-maskable interrupt",
+    "breakpoint",
+    "overflow",
+    "bound range exceeded",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor segment overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack-segment fault",
+    "general protection fault",
+    "page fault",
+    "reserved",
+    "x87 floating-point exception",
+    "alignment check",
+    "machine check",
+    "SIMD floating-point exception",
+    "virtualization exception",
+    "control protection exception",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "hypervisor injection exception",
+    "VMM communication exception",
+    "security exception",
+    "reserved",
 };
 
 /* Loads CPU id's GDT and TSS, building them first. The TSS descriptor is
@@ -124,12 +147,12 @@ static void gdt_load(int id)
 static void idt_set(int vector, uint64_t handler, uint8_t ist)
 {
 	idt[vector] = (struct idt_gate){
-		.offset_lo = (uint16_t)handler,
-		.selector = SEL_KCODE,
-		.ist = ist,
-		.type = GATE_INTERRUPT,
-		.offset_mid = (uint16_t)(handler >> 16),
-		.offset_hi = (uint32_t)(handler >> 32),
+	    .offset_lo = (uint16_t)handler,
+	    .selector = SEL_KCODE,
+	    .ist = ist,
+	    .type = GATE_INTERRUPT,
+	    .offset_mid = (uint16_t)(handler >> 16),
+	    .offset_hi = (uint32_t)(handler >> 32),
 	};
 }
 
@@ -142,8 +165,8 @@ static void idt_load(void)
 void x86_64_traps_init(void)
 {
 	for (int v = 0; v < 256; v++) {
-		bool emergency = v == VECTOR_NMI || v == VECTOR_DOUBLE_FAULT ||
-				 v == VECTOR_MACHINE_CHECK;
+		bool emergency =
+		    v == VECTOR_NMI || v == VECTOR_DOUBLE_FAULT || v == VECTOR_MACHINE_CHECK;
 		idt_set(v, x86_64_vector_entries[v], emergency ? IST_EMERGENCY : 0);
 	}
 	x86_64_traps_init_cpu(0);
@@ -195,12 +218,12 @@ void arch_trap_print_registers(const struct trapframe *tf)
 		const char *name;
 		uint64_t value;
 	} regs[] = {
-		{"rax", tf->rax},	{"rbx", tf->rbx}, {"rcx", tf->rcx}, {"rdx", tf->rdx},
-		{"rdi", tf->rdi},	{"rsi", tf->rsi}, {"rbp", tf->rbp}, {"rsp", tf->rsp},
-		{"r8", tf->r8},		{"r9", tf->r9},	  {"r10", tf->r10}, {"r11", tf->r11},
-		{"r12", tf->r12},	{"r13", tf->r13}, {"r14", tf->r14}, {"r15", tf->r15},
-		{"rip", tf->rip},	{"rflags", tf->rflags}, {"cs", tf->cs}, {"ss", tf->ss},
-		{"error", tf->error},
+	    {"rax", tf->rax},     {"rbx", tf->rbx},       {"rcx", tf->rcx}, {"rdx", tf->rdx},
+	    {"rdi", tf->rdi},     {"rsi", tf->rsi},       {"rbp", tf->rbp}, {"rsp", tf->rsp},
+	    {"r8", tf->r8},       {"r9", tf->r9},         {"r10", tf->r10}, {"r11", tf->r11},
+	    {"r12", tf->r12},     {"r13", tf->r13},       {"r14", tf->r14}, {"r15", tf->r15},
+	    {"rip", tf->rip},     {"rflags", tf->rflags}, {"cs", tf->cs},   {"ss", tf->ss},
+	    {"error", tf->error},
 	};
 	for (unsigned i = 0; i < sizeof regs / sizeof regs[0]; i++)
 		console_printf("%-6s 0x%lx\n", regs[i].name, (unsigned long)regs[i].value);

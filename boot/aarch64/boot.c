@@ -28,9 +28,9 @@
 #include "kernel/exit.h"
 #include "kernel/memmap.h"
 
-#define GIB (1ULL << 30)
-#define MIB2 (1ULL << 21)
-#define PAGE 4096ULL
+#define GIB         (1ULL << 30)
+#define MIB2        (1ULL << 21)
+#define PAGE        4096ULL
 #define PARANGE_MAX 5 /* 48-bit physical addresses */
 
 extern char __image_start[], __image_end[];

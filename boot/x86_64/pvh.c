@@ -17,7 +17,7 @@
 #include "kernel/memmap.h"
 
 #define HVM_START_MAGIC 0x336ec578
-#define E820_RAM 1
+#define E820_RAM        1
 
 struct hvm_start_info {
 	uint32_t magic;

@@ -42,12 +42,12 @@ void *gort_new_noscan(size_t size);
  * and GC metadata, mcaches, mcentrals, page tables; stacks once goroutines
  * exist) plus HeapReleased, as in Go. malloc objects are heap objects. */
 typedef struct {
-	uint64_t Alloc;	     /* bytes of allocated heap objects (= HeapAlloc) */
+	uint64_t Alloc;      /* bytes of allocated heap objects (= HeapAlloc) */
 	uint64_t TotalAlloc; /* cumulative bytes allocated for heap objects */
-	uint64_t Sys;	     /* the sum of the ...Sys fields */
+	uint64_t Sys;        /* the sum of the ...Sys fields */
 	uint64_t Lookups;    /* always 0, as in Go */
 	uint64_t Mallocs;    /* cumulative heap objects allocated */
-	uint64_t Frees;	     /* cumulative heap objects freed */
+	uint64_t Frees;      /* cumulative heap objects freed */
 
 	uint64_t HeapAlloc;    /* bytes of allocated heap objects */
 	uint64_t HeapSys;      /* bytes of heap memory: HeapInuse + HeapIdle */
@@ -63,19 +63,19 @@ typedef struct {
 	uint64_t MCacheInuse; /* bytes of allocated mcache structures */
 	uint64_t MCacheSys;   /* bytes held for mcache structures */
 	uint64_t BuckHashSys; /* bytes of profiling bucket hash tables */
-	uint64_t GCSys;	      /* bytes of garbage collection metadata */
+	uint64_t GCSys;       /* bytes of garbage collection metadata */
 	uint64_t OtherSys;    /* bytes of other runtime memory (page tables among them) */
 
-	uint64_t NextGC;	/* the heap size the next collection aims at */
-	uint64_t LastGC;	/* end of the last collection, ns since 1970 (0: none) */
-	uint64_t PauseTotalNs;	/* cumulative stop-the-world pause time */
-	uint64_t PauseNs[256];	/* recent pauses, PauseNs[(NumGC+255)%256] the latest */
+	uint64_t NextGC;        /* the heap size the next collection aims at */
+	uint64_t LastGC;        /* end of the last collection, ns since 1970 (0: none) */
+	uint64_t PauseTotalNs;  /* cumulative stop-the-world pause time */
+	uint64_t PauseNs[256];  /* recent pauses, PauseNs[(NumGC+255)%256] the latest */
 	uint64_t PauseEnd[256]; /* their end times */
-	uint32_t NumGC;		/* completed collections */
-	uint32_t NumForcedGC;	/* collections forced by runtime_GC */
-	double GCCPUFraction;	/* share of CPU time used by the collector */
-	bool EnableGC;		/* true, as in Go */
-	bool DebugGC;		/* unused, as in Go */
+	uint32_t NumGC;         /* completed collections */
+	uint32_t NumForcedGC;   /* collections forced by runtime_GC */
+	double GCCPUFraction;   /* share of CPU time used by the collector */
+	bool EnableGC;          /* true, as in Go */
+	bool DebugGC;           /* unused, as in Go */
 
 	/* Per size class: BySize[i] counts objects of size
 	 * BySize[i-1].Size < size <= BySize[i].Size (BySize[0] is empty),

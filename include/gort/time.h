@@ -15,16 +15,16 @@
 
 typedef int64_t time_Duration;
 
-#define time_Nanosecond ((time_Duration)1)
+#define time_Nanosecond  ((time_Duration)1)
 #define time_Microsecond (1000 * time_Nanosecond)
 #define time_Millisecond (1000 * time_Microsecond)
-#define time_Second (1000 * time_Millisecond)
-#define time_Minute (60 * time_Second)
-#define time_Hour (60 * time_Minute)
+#define time_Second      (1000 * time_Millisecond)
+#define time_Minute      (60 * time_Second)
+#define time_Hour        (60 * time_Minute)
 
 typedef struct {
-	int64_t wall;  /* nanoseconds since the Unix epoch, UTC */
-	int64_t mono;  /* monotonic clock reading, if has_mono */
+	int64_t wall; /* nanoseconds since the Unix epoch, UTC */
+	int64_t mono; /* monotonic clock reading, if has_mono */
 	bool has_mono;
 } time_Time;
 

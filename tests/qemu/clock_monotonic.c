@@ -20,8 +20,8 @@
 
 #define TOTAL_READS 1000000
 
-static uint64_t latest;		/* the largest reading published so far */
-static uint64_t backwards;	/* readings below an earlier published one */
+static uint64_t latest;    /* the largest reading published so far */
+static uint64_t backwards; /* readings below an earlier published one */
 static int reads_per_cpu;
 
 static void read_clock(void *arg)
@@ -32,9 +32,9 @@ static void read_clock(void *arg)
 		uint64_t now = nanotime();
 		if (now < seen)
 			__atomic_fetch_add(&backwards, 1, __ATOMIC_RELAXED);
-		while (seen < now && !__atomic_compare_exchange_n(&latest, &seen, now, true,
-								   __ATOMIC_ACQ_REL,
-								   __ATOMIC_ACQUIRE))
+		while (seen < now &&
+		       !__atomic_compare_exchange_n(&latest, &seen, now, true, __ATOMIC_ACQ_REL,
+						    __ATOMIC_ACQUIRE))
 			;
 	}
 }

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define LINES 16384
+#define LINES      16384
 #define LINE_BYTES 64 /* including the '\n' */
 
 static uint32_t crc_table[256];

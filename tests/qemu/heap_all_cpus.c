@@ -27,8 +27,8 @@
 #include "kernel/smp.h"
 
 #define MAX_TEST_CPUS 4
-#define PER_CPU 5000
-#define MAX_SIZE 2048
+#define PER_CPU       5000
+#define MAX_SIZE      2048
 
 struct cpu_objects {
 	unsigned char *gc[PER_CPU], *manual[PER_CPU];

@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* The misuse is the point of this test. */
+#pragma GCC diagnostic ignored "-Wuse-after-free"
+
 int main(int argc, char **argv)
 {
 	size_t size = argc > 1 ? (size_t)atol(argv[1]) : 100;

@@ -18,6 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* The misuse is the point of this test. */
+#pragma GCC diagnostic ignored "-Wuse-after-free"
+
 #define HEAP_PAGE 8192
 
 __attribute__((noinline)) static int read_after_free(volatile int *p)

@@ -42,7 +42,7 @@ static void identities(const runtime_MemStats *m)
 	check(m->HeapIdle >= m->HeapReleased, "HeapIdle >= HeapReleased");
 	check(m->TotalAlloc >= m->HeapAlloc, "TotalAlloc >= HeapAlloc");
 	check(m->Sys == m->HeapSys + m->StackSys + m->MSpanSys + m->MCacheSys + m->BuckHashSys +
-				m->GCSys + m->OtherSys,
+			    m->GCSys + m->OtherSys,
 	      "Sys is the sum of the ...Sys fields");
 	check(m->MSpanSys >= m->MSpanInuse && m->MCacheSys >= m->MCacheInuse,
 	      "metadata in use within its Sys");
@@ -98,8 +98,8 @@ int main(void)
 	pagealloc_stats(&ps);
 	uint64_t used = (ps.total_pages - ps.free_pages) * PAGE_SIZE;
 	runtime_ReadMemStats(&b);
-	printf("Sys %llu bytes, page allocator: %llu bytes handed out\n",
-	       (unsigned long long)b.Sys, (unsigned long long)used);
+	printf("Sys %llu bytes, page allocator: %llu bytes handed out\n", (unsigned long long)b.Sys,
+	       (unsigned long long)used);
 	check(b.Sys - b.HeapReleased <= used, "Sys within the page allocator's pages");
 	printf("Sys within the page allocator's pages\n");
 	return failures != 0;

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OBJECTS 100000
+#define OBJECTS   100000
 #define SMALL_MAX 32768
 #define LARGE_MAX (128 * 1024)
 

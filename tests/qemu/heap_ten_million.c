@@ -36,8 +36,7 @@ int main(void)
 	runtime_ReadMemStats(&b);
 	printf("%.1f ns per gort_new(32)\n", (double)(t1 - t0) / N);
 	if (b.Mallocs - a.Mallocs != N || b.HeapAlloc - a.HeapAlloc != 32ULL * N)
-		printf("FAIL: %llu objects counted\n",
-		       (unsigned long long)(b.Mallocs - a.Mallocs));
+		printf("FAIL: %llu objects counted\n", (unsigned long long)(b.Mallocs - a.Mallocs));
 	else
 		printf("%d objects counted\n", N);
 	return 0;

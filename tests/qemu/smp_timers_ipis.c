@@ -23,9 +23,9 @@
 #include "kernel/cpu.h"
 #include "kernel/smp.h"
 
-#define TICK_NS 1000000ULL	 /* 1 ms */
-#define WATCH_NS 300000000ULL /* 300 ms */
-#define MIN_TICKS 20		 /* of about 300 expected: emulation is slow */
+#define TICK_NS   1000000ULL   /* 1 ms */
+#define WATCH_NS  300000000ULL /* 300 ms */
+#define MIN_TICKS 20           /* of about 300 expected: emulation is slow */
 
 static void rearm(struct cpu *c)
 {
@@ -74,8 +74,8 @@ int main(int argc, char **argv)
 		arch_cpu_relax();
 	for (int i = 0; i < n; i++) {
 		smp_call(&cpus[i], stop_ticking, NULL);
-		uint64_t ticks = __atomic_load_n(&cpus[i].timer_interrupts, __ATOMIC_RELAXED) -
-				 before[i];
+		uint64_t ticks =
+		    __atomic_load_n(&cpus[i].timer_interrupts, __ATOMIC_RELAXED) - before[i];
 		printf("cpu %d: %llu timer interrupts in 300 ms\n", i, (unsigned long long)ticks);
 		if (ticks < MIN_TICKS) {
 			printf("FAIL: cpu %d took too few timer interrupts\n", i);

@@ -10,7 +10,6 @@
 
 #include "tests/unit/check.h"
 
-
 static void split(const char *text, char *buf, size_t n, struct cmdline *c)
 {
 	snprintf(buf, n, "%s", text);

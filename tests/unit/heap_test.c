@@ -23,8 +23,8 @@
 
 #include <gort/runtime.h>
 
-#define OBJECTS 20000
-#define THREADS 2 /* more than the host has cores makes ticket locks crawl */
+#define OBJECTS        20000
+#define THREADS        2 /* more than the host has cores makes ticket locks crawl */
 #define THREAD_OBJECTS 20000
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
@@ -244,7 +244,7 @@ static void check_identities(const runtime_MemStats *m)
 	CHECK(m->HeapInuse >= m->HeapAlloc);
 	CHECK(m->TotalAlloc >= m->HeapAlloc);
 	CHECK(m->Sys == m->HeapSys + m->StackSys + m->MSpanSys + m->MCacheSys + m->BuckHashSys +
-			       m->GCSys + m->OtherSys);
+			    m->GCSys + m->OtherSys);
 	CHECK(m->MSpanSys >= m->MSpanInuse && m->MSpanInuse > 0);
 	CHECK(m->MCacheSys >= m->MCacheInuse && m->MCacheInuse > 0);
 	uint64_t mallocs = 0, frees = 0;

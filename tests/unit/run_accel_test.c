@@ -18,7 +18,6 @@
 
 #include "tests/unit/check.h"
 
-
 static struct accel_run ran(enum accel_outcome o, double s)
 {
 	return (struct accel_run){o, s};
@@ -97,7 +96,8 @@ static void test_key(void)
 static void test_cache_text(void)
 {
 	const char *key = "6.1|cpu model|boot-1";
-	struct accel_cache_entry e = {ACCEL_TCG, ran(ACCEL_RAN_OK, 0.31), ran(ACCEL_RAN_TIMEOUT, 0.31)};
+	struct accel_cache_entry e = {ACCEL_TCG, ran(ACCEL_RAN_OK, 0.31),
+				      ran(ACCEL_RAN_TIMEOUT, 0.31)};
 	struct accel_cache_entry got;
 	char line[512], damaged[512];
 
@@ -124,8 +124,8 @@ static void test_cache_text(void)
 	snprintf(damaged, sizeof damaged, "%.*s", (int)(strlen(line) / 2), line);
 	CHECK(!accel_cache_parse(damaged, key, &got));
 	CHECK(!accel_cache_parse("gort-accel-v1 hvf ok 1 ok 1 6.1|cpu model|boot-1\n", key, &got));
-	CHECK(!accel_cache_parse("gort-accel-v1 kvm fast 1 ok 1 6.1|cpu model|boot-1\n", key,
-				 &got));
+	CHECK(
+	    !accel_cache_parse("gort-accel-v1 kvm fast 1 ok 1 6.1|cpu model|boot-1\n", key, &got));
 	CHECK(accel_cache_format(line, 10, key, &e) == -1);
 }
 

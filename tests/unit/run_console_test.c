@@ -19,14 +19,13 @@
 
 #include "tests/unit/check.h"
 
-
-#define CHECK_STR(got, want)                                                               \
-	do {                                                                               \
-		if (strcmp((got), (want)) != 0) {                                          \
-			fprintf(stderr, "%s:%d: got \"%s\", want \"%s\"\n", __FILE__, __LINE__,  \
-				(got), (want));                                            \
-			failures++;                                                        \
-		}                                                                          \
+#define CHECK_STR(got, want)                                                                       \
+	do {                                                                                       \
+		if (strcmp((got), (want)) != 0) {                                                  \
+			fprintf(stderr, "%s:%d: got \"%s\", want \"%s\"\n", __FILE__, __LINE__,    \
+				(got), (want));                                                    \
+			failures++;                                                                \
+		}                                                                                  \
 	} while (0)
 
 /* A fake symbolizer: 0x1000 is main, 0x1fff (the lookup for return address 0x2000 in a
@@ -63,8 +62,8 @@ static void rig_open(struct rig *r, bool records, const char *mark)
 	memset(r, 0, sizeof *r);
 	r->out_f = open_memstream(&r->out, &r->out_len);
 	r->diag_f = open_memstream(&r->diag, &r->diag_len);
-	cfg = (struct console_config){r->out_f, r->diag_f, records, mark, fake_symbolize,
-				      &r->sym_calls};
+	cfg = (struct console_config){r->out_f, r->diag_f,      records,
+				      mark,     fake_symbolize, &r->sym_calls};
 	console_init(&r->con, &cfg);
 }
 
@@ -99,30 +98,28 @@ static void rig_free(struct rig *r)
 	free(r->diag);
 }
 
-static const char session[] =
-	"\r\nOpenSBI v1.1\r\n\x1b[2Jfirmware\r\n"
-	"\x1egort:boot\r\n"
-	"hello, world\r\n"
-	"panic: boom\r\n"
-	"  #0 pc=0x0000000000001000\r\n"
-	"  #1 pc=0x0000000000002000\r\n"
-	"  #2 pc=0x0000000000003000\r\n"
-	"  #x pc=0x0000000000001000\r\n"
-	"  #3 pc=0x00000000000010zz\r\n"
-	"  #4 pc=0x\r\n"
-	"a\rb\r\n"
-	"\x1egort:exit 2\r\n";
+static const char session[] = "\r\nOpenSBI v1.1\r\n\x1b[2Jfirmware\r\n"
+			      "\x1egort:boot\r\n"
+			      "hello, world\r\n"
+			      "panic: boom\r\n"
+			      "  #0 pc=0x0000000000001000\r\n"
+			      "  #1 pc=0x0000000000002000\r\n"
+			      "  #2 pc=0x0000000000003000\r\n"
+			      "  #x pc=0x0000000000001000\r\n"
+			      "  #3 pc=0x00000000000010zz\r\n"
+			      "  #4 pc=0x\r\n"
+			      "a\rb\r\n"
+			      "\x1egort:exit 2\r\n";
 
-static const char session_out[] =
-	"hello, world\n"
-	"panic: boom\n"
-	"  #0 pc=0x0000000000001000 main at hello.c:12\n"
-	"  #1 pc=0x0000000000002000 entry\n"
-	"  #2 pc=0x0000000000003000\n"
-	"  #x pc=0x0000000000001000\n"
-	"  #3 pc=0x00000000000010zz\n"
-	"  #4 pc=0x\n"
-	"a\rb\n";
+static const char session_out[] = "hello, world\n"
+				  "panic: boom\n"
+				  "  #0 pc=0x0000000000001000 main at hello.c:12\n"
+				  "  #1 pc=0x0000000000002000 entry\n"
+				  "  #2 pc=0x0000000000003000\n"
+				  "  #x pc=0x0000000000001000\n"
+				  "  #3 pc=0x00000000000010zz\n"
+				  "  #4 pc=0x\n"
+				  "a\rb\n";
 
 static void test_session(size_t chunk)
 {
@@ -150,7 +147,8 @@ static void test_no_boot(void)
 	rig_close(&r);
 	CHECK_STR(r.out, "");
 	CHECK(!r.con.booted && !r.con.exited);
-	CHECK(r.con.dropped.len == sizeof s - 1 && memcmp(r.con.dropped.data, s, sizeof s - 1) == 0);
+	CHECK(r.con.dropped.len == sizeof s - 1 &&
+	      memcmp(r.con.dropped.data, s, sizeof s - 1) == 0);
 	rig_free(&r);
 }
 
@@ -215,12 +213,12 @@ static void test_record_mid_line(void)
 static void test_records(void)
 {
 	static const char s[] = "\x1egort:boot\r\n"
-				"\x1egort:boot\r\n"   /* repeated: ignored */
+				"\x1egort:boot\r\n"     /* repeated: ignored */
 				"\x1egort:exit 256\r\n" /* out of range: not an exit */
 				"\x1egort:exit -1\r\n"
 				"\x1egort:exit 3x\r\n"
 				"\x1egort:frobnicate\r\n"
-				"\x1enot a record\r\n"  /* RS without "gort:" is text */
+				"\x1enot a record\r\n" /* RS without "gort:" is text */
 				"\x1egort:exit 007\r\n"
 				"\x1egort:exit 9\r\n"; /* the first exit record wins */
 	struct rig r;
@@ -261,7 +259,8 @@ static void test_mark(void)
 
 static void test_linux(size_t chunk)
 {
-	static const char s[] = "\x1b" "c\x1b[?7l\x1b[2Jhello from init\r\n"
+	static const char s[] = "\x1b"
+				"c\x1b[?7l\x1b[2Jhello from init\r\n"
 				"\x1egort:exit 3\r\n"
 				"  #0 pc=0x1000\r\n"
 				"\x1b[1mbold\x1b[0m\r\n"

@@ -17,7 +17,6 @@
 
 #include "tests/unit/check.h"
 
-
 /* joined returns the command line as one space-separated string (static buffer). */
 static const char *joined(const struct qemu_args *a)
 {
@@ -26,8 +25,8 @@ static const char *joined(const struct qemu_args *a)
 
 	buf[0] = '\0';
 	for (int i = 0; i < a->argc; i++)
-		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i ? " " : "",
-					a->argv[i]);
+		len +=
+		    (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i ? " " : "", a->argv[i]);
 	return buf;
 }
 
@@ -50,8 +49,8 @@ static bool has(const struct qemu_args *a, const char *arg)
 
 static struct qemu_config config(enum qemu_arch arch)
 {
-	return (struct qemu_config){.arch = arch, .accel = ACCEL_TCG, .kernel = "img.elf",
-				    .smp = 2, .mem = "512M"};
+	return (struct qemu_config){
+	    .arch = arch, .accel = ACCEL_TCG, .kernel = "img.elf", .smp = 2, .mem = "512M"};
 }
 
 static void common(const struct qemu_args *a)

@@ -13,7 +13,6 @@
 
 #include "tests/unit/check.h"
 
-
 _Noreturn void throw(const char *msg)
 {
 	fprintf(stderr, "unexpected throw: %s\n", msg);

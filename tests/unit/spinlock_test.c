@@ -12,7 +12,7 @@
 #include "tests/unit/check.h"
 
 #define THREADS 2
-#define ROUNDS 50000
+#define ROUNDS  50000
 
 static struct spinlock lock = SPINLOCK_INIT;
 static unsigned long counter;

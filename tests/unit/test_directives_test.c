@@ -17,12 +17,7 @@
 
 #include "tests/unit/check.h"
 
-
-enum {
-	X86 = 0,
-	ARM = 1,
-	RV = 2
-};
+enum { X86 = 0, ARM = 1, RV = 2 };
 
 static int parse(const char *text, struct td_spec *spec, char *err, size_t errlen)
 {
@@ -134,9 +129,9 @@ static void test_parse_defaults(void)
 	struct td_spec spec;
 	char err[256];
 	const char *text = "// Plain test, line comments.\n"
-	                   "//\n"
-	                   "//expect-line: ok\n"
-	                   "int x;\n";
+			   "//\n"
+			   "//expect-line: ok\n"
+			   "int x;\n";
 	CHECK(parse(text, &spec, err, sizeof err) == 0);
 	CHECK(spec.arches == 7 && spec.n == 1);
 	struct td_plan p;
@@ -174,8 +169,8 @@ static void test_parse_defaults(void)
 	/* A Unix time near the host's. */
 	CHECK(parse("// expect-unix-time: unix time:\n", &spec, err, sizeof err) == 0);
 	td_plan_for(&spec, RV, &p);
-	struct td_run timed = {.out = "boot\nunix time: 1000\n", .err = "", .started = 998,
-	                       .finished = 1001};
+	struct td_run timed = {
+	    .out = "boot\nunix time: 1000\n", .err = "", .started = 998, .finished = 1001};
 	timed.outlen = strlen(timed.out);
 	CHECK(td_check(&p, &timed, &fails) == 0);
 	timed.started = 1010;
@@ -194,7 +189,7 @@ static void test_parse_defaults(void)
 
 	/* A one-line block comment, then code on the same line as its end. */
 	CHECK(parse("/* expect-exit: 3 */ int x;\n/* expect-exit: 4 */\n", &spec, err,
-	            sizeof err) == 0);
+		    sizeof err) == 0);
 	CHECK(spec.n == 1 && strcmp(spec.d[0].value, "3") == 0);
 	td_spec_free(&spec);
 
@@ -207,16 +202,16 @@ static void test_parse_defaults(void)
 static void test_parse_errors(void)
 {
 	CHECK(strcmp(parse_err("/*\n * expect-exitt: 7\n */\n"),
-	             "line 2: unknown directive \"expect-exitt\"") == 0);
+		     "line 2: unknown directive \"expect-exitt\"") == 0);
 	CHECK(strcmp(parse_err("// expect-checksun\n"),
-	             "line 1: unknown directive \"expect-checksun\"") == 0);
+		     "line 1: unknown directive \"expect-checksun\"") == 0);
 	CHECK(strcmp(parse_err("// note: prose that looks like a directive\n"),
-	             "line 1: unknown directive \"note\"") == 0);
+		     "line 1: unknown directive \"note\"") == 0);
 	CHECK(strcmp(parse_err("// x86.expect-exit: 1\n"),
-	             "line 1: unknown arch \"x86\" in \"x86.expect-exit\"") == 0);
+		     "line 1: unknown arch \"x86\" in \"x86.expect-exit\"") == 0);
 	CHECK(strcmp(parse_err("// smp: 1\n// smp: 2\n"), "line 2: smp given twice") == 0);
 	CHECK(strcmp(parse_err("// riscv64.smp: 1\n// riscv64.smp: 2\n"),
-	             "line 2: riscv64.smp given twice") == 0);
+		     "line 2: riscv64.smp given twice") == 0);
 	CHECK(strstr(parse_err("// smp: 0\n"), "smp: \"0\" is not") != NULL);
 	CHECK(strstr(parse_err("// smp: two\n"), "is not a CPU count") != NULL);
 	CHECK(strstr(parse_err("// mem: 12X\n"), "is not a size") != NULL);
@@ -226,7 +221,7 @@ static void test_parse_errors(void)
 	CHECK(strstr(parse_err("// expect-exit: -1\n"), "is not a status") != NULL);
 	CHECK(strcmp(parse_err("// expect-exit:\n"), "line 1: expect-exit needs a value") == 0);
 	CHECK(strcmp(parse_err("// expect-checksum: yes\n"),
-	             "line 1: expect-checksum takes no value") == 0);
+		     "line 1: expect-checksum takes no value") == 0);
 	CHECK(strstr(parse_err("// expect-order: only one\n"), "two or more") != NULL);
 	CHECK(strstr(parse_err("// expect-order: a || b\n"), "text 2 is empty") != NULL);
 	CHECK(strstr(parse_err("// expect-contains: \"\"\n"), "empty text") != NULL);
@@ -234,26 +229,26 @@ static void test_parse_errors(void)
 	CHECK(strstr(parse_err("// aarch64.arches: aarch64\n"), "cannot take an arch") != NULL);
 	CHECK(strstr(parse_err("// variant: a/b --smp 2\n"), "variant name") != NULL);
 	CHECK(strstr(parse_err("// variant: m --x\n// x86_64.variant: m --y\n"),
-	             "variant m is already defined on line 1") != NULL);
+		     "variant m is already defined on line 1") != NULL);
 	CHECK(strcmp(parse_err("// x86_64.variant: m --x\n// aarch64.variant: m --y\n"), "") == 0);
 	CHECK(strcmp(parse_err("// smp: 1\n// x86_64.smp: 2\n"), "") == 0);
 	/* The first bad line is the one reported, after good ones. */
 	CHECK(strcmp(parse_err("/*\n * smp: 2\n *\n * expect-lines: x\n */\n"),
-	             "line 4: unknown directive \"expect-lines\"") == 0);
+		     "line 4: unknown directive \"expect-lines\"") == 0);
 }
 
 static void test_prose(void)
 {
 	const char *text = "/*\n"
-	                   " * Prose: capitalised words before a colon are prose.\n"
-	                   " * See http://example.com/x: a URL is prose.\n"
-	                   " * single\n"
-	                   " * well-known.\n"
-	                   " * fatal error: stack overflow (two words before the colon)\n"
-	                   " * e.g. a sentence\n"
-	                   " * smp:2 (no space after the colon)\n"
-	                   " * - a bullet\n"
-	                   " */\n";
+			   " * Prose: capitalised words before a colon are prose.\n"
+			   " * See http://example.com/x: a URL is prose.\n"
+			   " * single\n"
+			   " * well-known.\n"
+			   " * fatal error: stack overflow (two words before the colon)\n"
+			   " * e.g. a sentence\n"
+			   " * smp:2 (no space after the colon)\n"
+			   " * - a bullet\n"
+			   " */\n";
 	CHECK(strcmp(parse_err(text), "") == 0);
 }
 
@@ -299,52 +294,52 @@ static void test_check(void)
 	CHECK(strcmp(check("", run(2, out, "")), "expected exit 0, got 2") == 0);
 	CHECK(strcmp(check("// expect-exit: 2\n", run(2, out, "")), "") == 0);
 	CHECK(strcmp(check("", run(124, "", "")),
-	             "expected exit 0, got 124 (124: the runner timed out)") == 0);
+		     "expected exit 0, got 124 (124: the runner timed out)") == 0);
 	CHECK(strcmp(check("// expect-exit: 3\n", run(-1, "", "")), "") == 0);
 
 	CHECK(strcmp(check("// expect-line: hello, world\n"
-	                   "// expect-line: \"  #0 pc=0x1\"\n"
-	                   "// expect-line: \"\"\n"
-	                   "// expect-line: partial\n",
-	                   run(0, out, "")),
-	             "") == 0);
+			   "// expect-line: \"  #0 pc=0x1\"\n"
+			   "// expect-line: \"\"\n"
+			   "// expect-line: partial\n",
+			   run(0, out, "")),
+		     "") == 0);
 	CHECK(strcmp(check("// expect-line: hello\n", run(0, out, "")),
-	             "no stdout line is \"hello\"") == 0);
+		     "no stdout line is \"hello\"") == 0);
 	CHECK(strcmp(check("// expect-line: \"\"\n", run(0, "a\nb\n", "")),
-	             "no stdout line is \"\"") == 0);
+		     "no stdout line is \"\"") == 0);
 
 	CHECK(strcmp(check("// expect-contains: lo, wo\n", run(0, out, "")), "") == 0);
 	CHECK(strcmp(check("// expect-contains: bye\n", run(0, out, "")),
-	             "no stdout line contains \"bye\"") == 0);
+		     "no stdout line contains \"bye\"") == 0);
 	CHECK(strcmp(check("// expect-not-contains: panic\n", run(0, out, "")), "") == 0);
 	CHECK(strcmp(check("// expect-not-contains: iddl\n", run(0, out, "")),
-	             "stdout line 6 contains \"iddl\": middle") == 0);
+		     "stdout line 6 contains \"iddl\": middle") == 0);
 	CHECK(strcmp(check("// expect-stderr: QEMU failed\n",
-	                   run(0, "", "gort-run: QEMU failed (status 1)\n")),
-	             "") == 0);
+			   run(0, "", "gort-run: QEMU failed (status 1)\n")),
+		     "") == 0);
 	CHECK(strcmp(check("// expect-stderr: QEMU failed\n", run(0, "QEMU failed", "")),
-	             "stderr does not contain \"QEMU failed\"") == 0);
+		     "stderr does not contain \"QEMU failed\"") == 0);
 
 	CHECK(strcmp(check("// expect-order: boot | start | end\n", run(0, out, "")), "") == 0);
 	CHECK(strcmp(check("// expect-order: start | x | middle\n", run(0, out, "")), "") == 0);
 	CHECK(strcmp(check("// expect-order: end | boot\n", run(0, out, "")),
-	             "expect-order: no \"boot\" after \"end\" in stdout") == 0);
+		     "expect-order: no \"boot\" after \"end\" in stdout") == 0);
 	CHECK(strcmp(check("// expect-order: nope | boot\n", run(0, out, "")),
-	             "expect-order: stdout has no \"nope\"") == 0);
+		     "expect-order: stdout has no \"nope\"") == 0);
 	CHECK(strcmp(check("// expect-order: \"  #0\" | \"\"middle\"\"\n", run(0, out, "")),
-	             "expect-order: no \"\"middle\"\" after \"  #0\" in stdout") == 0);
+		     "expect-order: no \"\"middle\"\" after \"  #0\" in stdout") == 0);
 
 	/* Per-arch expectations apply only on their arch (check() plans x86_64). */
 	CHECK(strcmp(check("// aarch64.expect-contains: bye\n// x86_64.expect-exit: 4\n",
-	                   run(4, out, "")),
-	             "") == 0);
+			   run(4, out, "")),
+		     "") == 0);
 
 	/* Several failures are all reported, the exit status first. */
 	CHECK(strcmp(check("// expect-contains: bye\n// expect-exit: 1\n", run(0, out, "")),
-	             "expected exit 1, got 0 / no stdout line contains \"bye\"") == 0);
+		     "expected exit 1, got 0 / no stdout line contains \"bye\"") == 0);
 
 	CHECK(strcmp(check("// expect-checksum\n", run(0, out, "")),
-	             "no checksum-begin line in stdout") == 0);
+		     "no checksum-begin line in stdout") == 0);
 }
 
 static void test_crc32(void)
@@ -363,7 +358,7 @@ static void sealed(char *buf, size_t cap, const char *body)
 		lines += *p == '\n';
 	size_t n = strlen(buf);
 	snprintf(buf + n, cap - n, "checksum-begin\n%schecksum: crc32=%08x lines=%u bytes=%zu\n",
-	         body, td_crc32(0, body, strlen(body)), lines, strlen(body));
+		 body, td_crc32(0, body, strlen(body)), lines, strlen(body));
 }
 
 static int checksum(const char *out, char *msg, size_t msglen)
@@ -385,7 +380,7 @@ static void test_checksum(void)
 
 	/* An empty section. */
 	CHECK(checksum("checksum-begin\nchecksum: crc32=00000000 lines=0 bytes=0\n", msg,
-	               sizeof msg) == 0);
+		       sizeof msg) == 0);
 
 	/* A changed byte. */
 	char bad[4096];
@@ -432,8 +427,8 @@ static void test_checksum(void)
 	}
 	/* Upper-case hex is accepted. */
 	CHECK(checksum("checksum-begin\n123456789\n"
-	               "checksum: crc32=E0117757 lines=1 bytes=10\n",
-	               msg, sizeof msg) == 0);
+		       "checksum: crc32=E0117757 lines=1 bytes=10\n",
+		       msg, sizeof msg) == 0);
 	CHECK(td_crc32(0, "123456789\n", 10) == 0xe0117757u);
 
 	/* "checksum-begin" must be a whole line. */
@@ -445,7 +440,7 @@ static void test_checksum(void)
 	int n = snprintf(withnul, sizeof withnul, "checksum-begin\na");
 	withnul[n++] = '\0';
 	n += snprintf(withnul + n, sizeof withnul - (size_t)n,
-	              "b\nchecksum: crc32=%08x lines=1 bytes=4\n", td_crc32(0, "a\0b\n", 4));
+		      "b\nchecksum: crc32=%08x lines=1 bytes=4\n", td_crc32(0, "a\0b\n", 4));
 	CHECK(td_check_checksum(withnul, (size_t)n, msg, sizeof msg) == 0);
 }
 

@@ -8,10 +8,10 @@
 #ifndef GORT_ARCHDEFS_H
 #define GORT_ARCHDEFS_H
 
-#define ARCH_GOARCH "host"
-#define ARCH_MACHINE "host"
+#define ARCH_GOARCH            "host"
+#define ARCH_MACHINE           "host"
 #define ARCH_FRAME_LINK_OFFSET 0
-#define ARCH_FRAME_RET_OFFSET 8
+#define ARCH_FRAME_RET_OFFSET  8
 
 #include <stdint.h>
 
