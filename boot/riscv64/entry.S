@@ -5,7 +5,7 @@
  * the next stage in S-mode with a0 = this hart's id and a1 = the device
  * tree.
  *
- * The stub masks interrupts, points tp at cpus[0] (kernel/cpu.h: the
+ * The entry code masks interrupts, points tp at cpus[0] (kernel/cpu.h: the
  * per-CPU register, needed by any trap), switches to the boot stack,
  * enables the FPU, zeroes .bss and calls riscv64_boot(hartid, dtb). Only
  * the hart OpenSBI picked runs; the others stay parked in the firmware

@@ -4,7 +4,7 @@
  * pvh_entry in 32-bit protected mode, paging off, %ebx = the physical
  * address of the hvm_start_info block.
  *
- * The stub turns on PAE paging with static page tables that identity-map
+ * The entry code turns on PAE paging with static page tables that identity-map
  * the first 4 GiB (2 MiB pages, except the first 2 MiB in 4 KiB pages so
  * that page 0 can be unmapped once the start info that loaders put there
  * has been read: a nil dereference then faults), enters long mode, points
