@@ -22,7 +22,8 @@
 #include "arch/x86_64/x86.h"
 
 #define TRAMPOLINE_SEL_CODE32 0x18
-#define REL(sym) ((sym) - x86_64_trampoline_start)
+/* No blanks: the expansion is also a single assembler macro argument. */
+#define REL(sym) ((sym)-x86_64_trampoline_start)
 
 	.section .rodata.x86_64_trampoline, "a"
 	.balign 16
@@ -53,15 +54,7 @@ protected_mode:
 	movl %eax, %ds
 	movl %eax, %es
 	movl %eax, %ss
-	movl %cr4, %eax
-	orl $CR4_PAE, %eax
-	movl %eax, %cr4
-	movl REL(trampoline_cr3)(%ebp), %eax
-	movl %eax, %cr3
-	movl $MSR_EFER, %ecx
-	rdmsr
-	orl $EFER_LME, %eax
-	wrmsr
+	PREPARE_LONG_MODE REL(trampoline_cr3)(%ebp)
 	movl %cr0, %eax
 	andl $~(CR0_CD | CR0_NW), %eax		/* caches on (INIT leaves them off) */
 	orl $(CR0_PG | CR0_WP), %eax

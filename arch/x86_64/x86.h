@@ -126,6 +126,21 @@
 
 #ifdef __ASSEMBLER__
 /* clang-format off */
+/* From 32-bit protected mode: PAE on, CR3 = cr3 (an operand for movl),
+ * EFER.LME on. Long mode starts when the caller sets CR0.PG. Clobbers
+ * %eax, %ecx, %edx. */
+.macro PREPARE_LONG_MODE cr3
+	movl %cr4, %eax
+	orl $CR4_PAE, %eax
+	movl %eax, %cr4
+	movl \cr3, %eax
+	movl %eax, %cr3
+	movl $MSR_EFER, %ecx
+	rdmsr
+	orl $EFER_LME, %eax
+	wrmsr
+.endm
+
 /* First thing in 64-bit mode, on every CPU: the kernel data segment in
  * %ds, %es and %ss, null %fs and %gs (the GS base is set by MSR after). */
 .macro LOAD_KERNEL_SEGMENTS

@@ -35,15 +35,7 @@ pvh_entry:
 	movl %ebx, %esi
 	movl $(boot_stack + BOOT_STACK_SIZE), %esp
 
-	movl %cr4, %eax
-	orl $CR4_PAE, %eax
-	movl %eax, %cr4
-	movl $boot_pml4, %eax
-	movl %eax, %cr3
-	movl $MSR_EFER, %ecx
-	rdmsr
-	orl $EFER_LME, %eax
-	wrmsr
+	PREPARE_LONG_MODE $boot_pml4
 	movl %cr0, %eax
 	orl $(CR0_PG | CR0_PE | CR0_WP), %eax
 	movl %eax, %cr0

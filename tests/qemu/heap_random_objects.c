@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tests/xorshift.h"
 
 #define OBJECTS   100000
 #define SMALL_MAX 32768
@@ -25,14 +26,11 @@ struct object {
 };
 
 static struct object objs[OBJECTS];
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+static uint64_t rng_state = XORSHIFT_SEED;
 
 static uint64_t rng(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return xorshift64(&rng_state);
 }
 
 /* Mostly small, some up to 32 KiB, a few large. */

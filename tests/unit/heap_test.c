@@ -22,19 +22,17 @@
 #include "tests/unit/host/kernel_host.h"
 
 #include <gort/runtime.h>
+#include "tests/xorshift.h"
 
 #define OBJECTS        20000
 #define THREADS        2 /* more than the host has cores makes ticket locks crawl */
 #define THREAD_OBJECTS 20000
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+static uint64_t rng_state = XORSHIFT_SEED;
 
 static uint64_t rng(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return xorshift64(&rng_state);
 }
 
 /* Mostly small sizes, some up to 32 KiB, a few large. */
