@@ -20,7 +20,9 @@ MAKEFLAGS += --no-builtin-rules --no-builtin-variables
 .SUFFIXES:
 # Keep every intermediate file (objects, generated name files).
 .SECONDARY:
-B := build
+# B: the build folder (a second one lets two builds of one tree run side by
+# side); the dependencies setup.sh builds always live in build/deps.
+B ?= build
 BA := $(B)/$(ARCH)
 OUT ?= $(BA)/out
 
@@ -58,7 +60,7 @@ endif
 CC := $(CROSS)gcc
 LDSCRIPTS := linker/$(ARCH).ld linker/init_fini.ld
 OBJCOPY := $(CROSS)objcopy
-DEPS := $(B)/deps/$(ARCH)
+DEPS := build/deps/$(ARCH)
 # Evaluated once, on first use (after setup has installed the compiler).
 GCC_INCLUDE = $(eval GCC_INCLUDE := $$(shell $(CC) -print-file-name=include))$(GCC_INCLUDE)
 GCC_INCLUDE_FIXED = $(eval GCC_INCLUDE_FIXED := \
@@ -175,6 +177,12 @@ UNIT_heap_test := $(addprefix runtime/,sizeclasses.c arena.c persistent.c mheap.
 UNITFLAGS_heap_test := -Itests/unit/host -pthread
 UNIT_spanlookup_test := $(UNIT_heap_test)
 UNITFLAGS_spanlookup_test := $(UNITFLAGS_heap_test)
+UNIT_timer_test := runtime/timer.c
+UNITFLAGS_timer_test := -Itests/unit/host -pthread
+# Channels, select and package sync on a host stand-in for the scheduler.
+UNIT_chan_test := $(addprefix runtime/,chan.c select.c sema.c sync_mutex.c sync_rwmutex.c \
+	sync_waitgroup.c sync_once.c sync_cond.c) tests/unit/host/sched_host.c
+UNITFLAGS_chan_test := -Itests/unit/host
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/*_test.c))
 $(B)/unit/%: tests/unit/%.c tests/unit/check.h | $(SETUP)
 	@mkdir -p $(@D)

@@ -7,8 +7,10 @@
 #ifndef GORT_H
 #define GORT_H
 
+#include <gort/chan.h>
 #include <gort/debug.h>
 #include <gort/runtime.h>
+#include <gort/sync.h>
 #include <gort/time.h>
 
 #endif

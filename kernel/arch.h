@@ -40,6 +40,33 @@ void arch_trap_print_registers(const struct trapframe *tf);
 uintptr_t arch_trap_pc(const struct trapframe *tf);
 uintptr_t arch_trap_fp(const struct trapframe *tf);
 
+/*
+ * Where traps run. Goroutine stacks grow by page faults, and a goroutine
+ * may be switched away inside an interrupt handler, so the arch's entry
+ * code keeps two rules:
+ *
+ * Exceptions (faults, invalid instructions, breakpoints) are handled on
+ * this CPU's exception stack, [cpu->exception_stack_top -
+ * EXCEPTION_STACK_SIZE, cpu->exception_stack_top), never on the stack that
+ * faulted (which may be the unmapped page being faulted in). An exception
+ * taken while already on the exception stack nests below the interrupted
+ * frame. Page faults go to trap_page_fault (kernel/trap.h) first; a false
+ * return means the fault is unexpected.
+ *
+ * Interrupts (timer, IPI, device lines) save their frame, every general
+ * register and the whole FP/SIMD state, on the interrupted stack, written
+ * by software after the hardware's own state (return address, flags) is
+ * safely in registers or on a private stack, so a page fault while writing
+ * it is an ordinary, nested exception that grows the stack. The entry
+ * calls the handler (kernel_timer_interrupt, kernel_ipi, kernel_irq),
+ * signals end-of-interrupt to the interrupt controller, and then calls
+ * kernel_interrupt_return() with interrupts off, still on the interrupted
+ * stack. That call may switch to another context (arch_context_switch)
+ * and return much later on another CPU, so nothing between it and the
+ * return from the interrupt may depend on which CPU runs it, and the exit
+ * path never restores the per-CPU register from the frame.
+ */
+
 /* ---- CPUs (see kernel/cpu.h) ----------------------------------------- */
 
 struct cpu;
@@ -185,6 +212,39 @@ void arch_pt_mapped(uintptr_t va, size_t len);
  * unlinking a table. */
 #define ARCH_TLB_ALL SIZE_MAX
 void arch_tlb_flush_local(uintptr_t va, size_t len);
+
+/* ---- Contexts: the scheduler's stack switch ------------------------ */
+
+/*
+ * A context is a stack pointer: everything else a suspended computation
+ * needs is on its stack. arch_context_switch is the cooperative switch: it
+ * pushes the callee-saved registers of the ABI (general and FP/SIMD:
+ * x86_64 rbx rbp r12-r15, aarch64 x19-x30 and d8-d15, riscv64 s0-s11, ra
+ * and fs0-fs11) and the return address on the caller's stack, stores the
+ * stack pointer in *save_sp, loads load_sp and pops what was pushed there,
+ * returning into the code that saved it (or starting the entry of a
+ * context made by arch_context_make). Interrupts must be off on entry;
+ * they are off when it returns. The per-CPU register (%gs base,
+ * TPIDR_EL1, tp) is never saved or restored: a context may resume on
+ * another CPU.
+ */
+void arch_context_switch(uintptr_t *save_sp, uintptr_t load_sp);
+
+/* Builds, below stack_top (16-byte aligned), a context that
+ * arch_context_switch can load: it calls entry(arg) on that stack with
+ * interrupts off and a frame-pointer chain that ends there (the walk stops
+ * at a zero frame pointer). Returns the stack pointer to load. entry must
+ * never return. */
+uintptr_t arch_context_make(uintptr_t stack_top, void (*entry)(void *arg), void *arg);
+
+/* The stack pointer and frame pointer saved in a context made by
+ * arch_context_switch, for walking a suspended stack; the pc is
+ * arch_context_pc's, the return address the switch will resume at. */
+uintptr_t arch_context_fp(uintptr_t sp);
+uintptr_t arch_context_pc(uintptr_t sp);
+
+/* The stack pointer of a trap frame. */
+uintptr_t arch_trap_sp(const struct trapframe *tf);
 
 /* The caller's frame pointer, for walking the current stack. */
 static inline uintptr_t arch_current_fp(void)

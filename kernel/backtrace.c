@@ -5,15 +5,26 @@
 #include "kernel/backtrace.h"
 
 #include "kernel/arch.h"
+#include "kernel/boot.h"
 #include "kernel/boot_stack.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 
-struct stack_bounds cpu_stack_bounds(void)
+struct stack_bounds stack_bounds_of(uintptr_t addr)
 {
 	const struct cpu *c = this_cpu();
 	uintptr_t size = c->id == 0 ? BOOT_STACK_SIZE : CPU_STACK_SIZE;
-	return (struct stack_bounds){c->stack_top - size, c->stack_top};
+	struct stack_bounds own = {c->stack_top - size, c->stack_top};
+	struct stack_bounds exc = {c->exception_stack_top - EXCEPTION_STACK_SIZE,
+				   c->exception_stack_top};
+	struct stack_bounds g;
+	if (addr >= own.lo && addr < own.hi)
+		return own;
+	if (addr >= exc.lo && addr < exc.hi)
+		return exc;
+	if (runtime_stack_bounds(addr, &g.lo, &g.hi))
+		return g;
+	return (struct stack_bounds){0, 0};
 }
 
 static int frame_ok(uintptr_t fp, struct stack_bounds stack)

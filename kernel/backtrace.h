@@ -29,8 +29,10 @@ int backtrace_collect(uintptr_t pc, uintptr_t fp, struct stack_bounds stack, uin
  * form the host runner symbolizes. */
 void backtrace_print(uintptr_t pc, uintptr_t fp, struct stack_bounds stack);
 
-/* The stack this CPU runs kernel code on (the boot stack on the boot CPU,
- * its own stack on the others). */
-struct stack_bounds cpu_stack_bounds(void);
+/* The stack that holds addr, for a walk starting there: this CPU's own
+ * stack (the boot stack on the boot CPU), its exception stack, or the
+ * mapped part of the running goroutine's stack. Empty bounds (the walk
+ * prints only the first pc) when it is none of them. Interrupts off. */
+struct stack_bounds stack_bounds_of(uintptr_t addr);
 
 #endif

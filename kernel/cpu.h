@@ -21,6 +21,10 @@
 #define MAX_CPUS       64
 #define CPU_STACK_SIZE (64 * 1024)
 
+/* Each CPU's exception stack (kernel/arch.h, Where traps run): deep enough
+ * for a page fault that maps a stack page, or for a fatal report. */
+#define EXCEPTION_STACK_SIZE (32 * 1024)
+
 struct smp_call;
 
 struct cpu {
@@ -29,6 +33,7 @@ struct cpu {
 	uint64_t hwid;    /* APIC id, MPIDR affinity or hart id */
 	bool online;      /* set by the CPU itself once it takes interrupts */
 	uintptr_t stack_top;
+	uintptr_t exception_stack_top; /* set before the CPU starts */
 
 	/* Timer: the handler this CPU's timer interrupt calls (NULL: none),
 	 * and how many timer interrupts it has taken. */
@@ -44,6 +49,10 @@ struct cpu {
 	 * returns to probe_env instead of being reported. */
 	bool probing;
 	jmp_buf probe_env;
+
+	/* The scheduler's state for this CPU (runtime/proc.c's struct m),
+	 * set before the CPU enters the scheduler; opaque to kernel/. */
+	void *sched;
 
 	struct arch_cpu arch;
 };
@@ -62,5 +71,9 @@ int cpu_online_count(void);
 /* Discovers the CPUs, starts every one and waits until each is online (or
  * reports the ones that did not come up). Boot CPU only, once. */
 void smp_start(void);
+
+/* Sends every other online CPU into entry (the scheduler), on its own
+ * stack with interrupts off; until then they idle. Boot CPU, once. */
+void smp_enter_scheduler(void (*entry)(void));
 
 #endif

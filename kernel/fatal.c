@@ -13,6 +13,6 @@
 _Noreturn void fatal(const char *msg)
 {
 	console_printf("fatal error: %s\n\nruntime stack:\n", msg);
-	backtrace_print((uintptr_t)fatal, arch_current_fp(), cpu_stack_bounds());
+	backtrace_print((uintptr_t)fatal, arch_current_fp(), stack_bounds_of(arch_current_fp()));
 	machine_exit(2);
 }

@@ -43,6 +43,7 @@
 #include "kernel/memmap.h"
 #include "kernel/pagealloc_core.h"
 #include "kernel/spinlock.h"
+#include "kernel/stack_probe.h"
 #include "kernel/fatal.h"
 
 #define CACHE_LINE          64
@@ -177,8 +178,11 @@ static uint64_t cache_alloc(void)
 	return pa;
 }
 
+/* page_alloc and page_free probe the stack first (kernel/stack_probe.h):
+ * the stack fault handler takes the same locks. */
 uint64_t page_alloc(size_t npages)
 {
+	stack_probe(STACK_PROBE_BYTES);
 	if (npages == 0)
 		return 0;
 	if (npages == 1) {
@@ -203,6 +207,7 @@ void page_free(uint64_t pa, size_t npages)
 	uint64_t bad = pa;
 	if (npages == 0)
 		return;
+	stack_probe(STACK_PROBE_BYTES);
 	if (npages == 1) {
 		unsigned long flags = arch_irq_save();
 		struct pcpu *p = &pcpu[this_cpu()->id];

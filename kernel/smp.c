@@ -19,10 +19,16 @@ struct smp_call {
 	bool done; /* set by the target with release order */
 };
 
-struct cpu cpus[MAX_CPUS] = {
-    [0] = {.self = &cpus[0], .stack_top = (uintptr_t)(boot_stack + BOOT_STACK_SIZE)},
-};
 static uint8_t cpu_stacks[MAX_CPUS][CPU_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t exception_stacks[MAX_CPUS][EXCEPTION_STACK_SIZE] __attribute__((aligned(16)));
+
+/* The boot CPU's stacks are known before anything runs, so its entry code
+ * can install its exception stack first thing. */
+struct cpu cpus[MAX_CPUS] = {
+    [0] = {.self = &cpus[0],
+	   .stack_top = (uintptr_t)(boot_stack + BOOT_STACK_SIZE),
+	   .exception_stack_top = (uintptr_t)exception_stacks[0] + EXCEPTION_STACK_SIZE},
+};
 
 int cpu_online_count(void)
 {
@@ -76,32 +82,35 @@ static void post(struct cpu *target, struct smp_call *call)
 	arch_ipi_send(target);
 }
 
+/* Interrupts off: serves this CPU's own calls while it waits. */
 static void wait_done(struct smp_call *call)
 {
 	struct cpu *me = this_cpu();
 	while (!__atomic_load_n(&call->done, __ATOMIC_ACQUIRE)) {
-		unsigned long flags = arch_irq_save();
 		run_calls(me);
-		arch_irq_restore(flags);
 		arch_cpu_relax();
 	}
 }
 
+/* Both callers keep interrupts off from start to end, so that the CPU
+ * they start on is the one they wait on (a goroutine could otherwise be
+ * preempted and resumed elsewhere between the two). */
 void smp_call(struct cpu *target, void (*fn)(void *arg), void *arg)
 {
+	unsigned long flags = arch_irq_save();
 	if (target == this_cpu()) {
-		unsigned long flags = arch_irq_save();
 		fn(arg);
-		arch_irq_restore(flags);
-		return;
+	} else {
+		struct smp_call call = {.fn = fn, .arg = arg};
+		post(target, &call);
+		wait_done(&call);
 	}
-	struct smp_call call = {.fn = fn, .arg = arg};
-	post(target, &call);
-	wait_done(&call);
+	arch_irq_restore(flags);
 }
 
 void smp_call_others(void (*fn)(void *arg), void *arg)
 {
+	unsigned long flags = arch_irq_save();
 	struct smp_call calls[MAX_CPUS];
 	struct cpu *me = this_cpu();
 	int n = 0;
@@ -114,6 +123,7 @@ void smp_call_others(void (*fn)(void *arg), void *arg)
 	}
 	for (int i = 0; i < n; i++)
 		wait_done(&calls[i]);
+	arch_irq_restore(flags);
 }
 
 void kernel_timer_interrupt(void)
@@ -124,11 +134,33 @@ void kernel_timer_interrupt(void)
 		c->timer_handler(c);
 }
 
+void kernel_interrupt_return(void)
+{
+	runtime_interrupt_return();
+}
+
+/* Where idle secondary CPUs go once the runtime starts its scheduler;
+ * written once by smp_enter_scheduler. */
+static void (*scheduler_entry)(void);
+
 _Noreturn void kernel_secondary_main(struct cpu *c)
 {
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
-	for (;;)
+	for (;;) {
+		void (*entry)(void) = __atomic_load_n(&scheduler_entry, __ATOMIC_ACQUIRE);
+		if (entry != NULL)
+			entry();
 		arch_idle();
+	}
+}
+
+void smp_enter_scheduler(void (*entry)(void))
+{
+	__atomic_store_n(&scheduler_entry, entry, __ATOMIC_RELEASE);
+	struct cpu *me = this_cpu();
+	for (int i = 0; i < MAX_CPUS; i++)
+		if (&cpus[i] != me && __atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+			arch_ipi_send(&cpus[i]);
 }
 
 void smp_start(void)
@@ -147,6 +179,7 @@ void smp_start(void)
 		c->id = i;
 		c->hwid = hwids[i];
 		c->stack_top = (uintptr_t)cpu_stacks[i] + CPU_STACK_SIZE;
+		c->exception_stack_top = (uintptr_t)exception_stacks[i] + EXCEPTION_STACK_SIZE;
 		if (!arch_cpu_start(c)) {
 			console_printf("gort: CPU %d (hardware id %#llx) refused to start\n", i,
 				       (unsigned long long)c->hwid);

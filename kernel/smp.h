@@ -13,7 +13,10 @@
 #include "kernel/cpu.h"
 
 /* Runs fn(arg) on CPU target (in interrupt context there; directly, with
- * interrupts off, when target is this CPU) and waits until it returned. */
+ * interrupts off, when target is this CPU) and waits until it returned.
+ * Interrupts stay off on the calling CPU throughout (it serves calls
+ * aimed at itself while it waits), so the caller cannot move to another
+ * CPU in between. */
 void smp_call(struct cpu *target, void (*fn)(void *arg), void *arg);
 
 /* Runs fn(arg) on every other online CPU, at the same time, and waits until

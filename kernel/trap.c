@@ -17,6 +17,8 @@
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/exit.h"
+#include "kernel/boot.h"
+#include "kernel/vm.h"
 
 /* Unexpected traps taken so far; written with interrupts off. */
 static volatile int depth;
@@ -39,7 +41,14 @@ _Noreturn void trap_unexpected(const struct trapframe *tf, const char *name, uin
 		       (unsigned long)vector, (unsigned long)arch_trap_pc(tf), (unsigned long)addr);
 	arch_trap_print_registers(tf);
 	console_printf("backtrace:\n");
-	backtrace_print(arch_trap_pc(tf), arch_trap_fp(tf), cpu_stack_bounds());
+	backtrace_print(arch_trap_pc(tf), arch_trap_fp(tf), stack_bounds_of(arch_trap_fp(tf)));
 	console_printf("fatal error: unexpected exception\n");
 	machine_exit(2);
+}
+
+bool trap_page_fault(const struct trapframe *tf, uintptr_t addr, bool write)
+{
+	if (vm_fault(addr, write))
+		return true;
+	return runtime_stack_fault(tf, addr);
 }

@@ -56,6 +56,7 @@
 #include "kernel/memmap.h"
 #include "kernel/pagealloc.h"
 #include "kernel/smp.h"
+#include "kernel/stack_probe.h"
 #include "kernel/tlb.h"
 #include "kernel/fatal.h"
 
@@ -100,8 +101,11 @@ static uint64_t reservations;         /* live reservations, every region */
 /* Pages held for tables and records; read without the lock. */
 static uint64_t held_pages;
 
+/* Probes the stack first (kernel/stack_probe.h): the stack fault handler
+ * takes this lock too. */
 static unsigned long lock(void)
 {
+	stack_probe(STACK_PROBE_LOCKED_BYTES);
 	unsigned long flags = arch_irq_save();
 	while (__atomic_exchange_n(&vm_lock, 1, __ATOMIC_ACQUIRE) != 0) {
 		while (__atomic_load_n(&vm_lock, __ATOMIC_RELAXED) != 0) {
@@ -519,6 +523,27 @@ void vm_unmap(uintptr_t va, size_t bytes)
 	check_range("vm_unmap: range not page aligned or outside the regions", va, bytes);
 	unsigned long flags = lock();
 	unmap_locked(va, va + bytes);
+	unlock(flags);
+}
+
+void vm_unmap_spans(const struct vm_span *spans, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		check_range("vm_unmap_spans: range not page aligned or outside the regions",
+			    spans[i].va, spans[i].bytes);
+	unsigned long flags = lock();
+	struct unmap_pass u = {false, 0};
+	for (size_t i = 0; i < n; i++)
+		for_each_run(spans[i].va, spans[i].va + spans[i].bytes, false, unmap_run, &u);
+	if (u.pages != 0 || u.unlinked) {
+		if (n == 1 && !u.unlinked)
+			tlb_shootdown(spans[0].va, spans[0].bytes);
+		else
+			tlb_shootdown(0, ARCH_TLB_ALL);
+		for (size_t i = 0; i < n; i++)
+			for_each_run(spans[i].va, spans[i].va + spans[i].bytes, true, reap_run,
+				     NULL);
+	}
 	unlock(flags);
 }
 

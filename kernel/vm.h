@@ -66,6 +66,14 @@ bool vm_map(uintptr_t va, size_t bytes, unsigned prot);
  * mapped are skipped. */
 void vm_unmap(uintptr_t va, size_t bytes);
 
+/* vm_unmap of many ranges at once, with a single TLB shootdown (the
+ * goroutine stacks freed in a batch). */
+struct vm_span {
+	uintptr_t va;
+	size_t bytes;
+};
+void vm_unmap_spans(const struct vm_span *spans, size_t n);
+
 /* Changes the protection of the mapped pages in [va, va + bytes). */
 void vm_protect(uintptr_t va, size_t bytes, unsigned prot);
 

@@ -9,7 +9,9 @@
  * held outside the allocator while the counters and the mcaches are read:
  *
  *   1. The reader takes stw_lock (so two readers never park each other;
- *      it spins with interrupts on, so it can itself be parked meanwhile),
+ *      it spins with interrupts on, so it can itself be parked meanwhile,
+ *      and preemption off, so its goroutine keeps the CPU while it holds
+ *      the lock),
  *      turns its own interrupts off and sends every other CPU an IPI
  *      (smp_call_others) whose handler parks it.
  *   2. Allocator code runs with interrupts off, so a CPU takes the IPI only
@@ -40,6 +42,8 @@
 #include "kernel/smp.h"
 #include "kernel/vm.h"
 #include "runtime/malloc.h"
+#include "runtime/proc.h"
+#include "runtime/stack.h"
 #include "runtime/settings.h"
 
 #define BYSIZE_CLASSES 61
@@ -114,6 +118,7 @@ static void read_stats(struct stw *w)
 	m->MCacheSys = load(&heapstats.mcache_sys);
 	m->GCSys = load(&heapstats.gc_sys);
 	m->OtherSys = load(&heapstats.other_sys) + w->pagetables;
+	m->StackInuse = m->StackSys = stack_mapped_bytes();
 	m->Sys = m->HeapSys + m->StackSys + m->MSpanSys + m->MCacheSys + m->BuckHashSys + m->GCSys +
 		 m->OtherSys;
 	m->NextGC = settings.gogc < 0 ? (uint64_t)settings.gomemlimit
@@ -136,6 +141,7 @@ static void park(void *arg)
 
 void runtime_ReadMemStats(runtime_MemStats *m)
 {
+	preempt_disable(); /* a goroutine holding stw_lock must not be switched out */
 	spin_lock(&stw_lock);
 	struct stw w = {.out = m, .pagetables = vm_pagetable_bytes()};
 	unsigned long flags = arch_irq_save();
@@ -146,4 +152,5 @@ void runtime_ReadMemStats(runtime_MemStats *m)
 		smp_call_others(park, &w);
 	arch_irq_restore(flags);
 	spin_unlock(&stw_lock);
+	preempt_enable();
 }

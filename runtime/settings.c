@@ -184,8 +184,18 @@ static bool parse_verbose(const char *v)
 	return true;
 }
 
+static bool parse_maxstack(const char *v)
+{
+	int64_t n;
+	if (!go_parse_byte_count(v, &n) || n < 16 * 1024 || n > 1024 * 1024 * 1024)
+		return false;
+	settings.maxstack = n;
+	return true;
+}
+
 static const struct gort_switch gort_switches[] = {
     {"gort.verbose", parse_verbose},
+    {"gort.maxstack", parse_maxstack},
 };
 
 static void read_gort_switches(void)

@@ -19,7 +19,9 @@
  *                level 0, as in Go.
  *   GODEBUG      name=value pairs separated by commas; a later pair with the
  *                same name wins; unknown names are kept and ignored.
- *   gort.*       the switches in settings.c's table; an unknown one, or a
+ *   gort.*       the switches in settings.c's table (gort.verbose=N,
+ *                gort.maxstack=<bytes, GOMEMLIMIT syntax, 16 KiB to 1 GiB>);
+ *                an unknown one, or a
  *                malformed value, is reported on the console and ignored.
  *
  * The parsers below are pure and are unit-tested on the host.
@@ -47,6 +49,7 @@ struct settings {
 	struct traceback_setting traceback;
 	const char *godebug; /* the GODEBUG string as given, or "" */
 	bool verbose;        /* gort.verbose: print the boot details */
+	int64_t maxstack;    /* gort.maxstack: goroutine stack reservation, bytes; 0 unset */
 };
 
 /* Written only by settings_init, before main; read anywhere afterwards. */

@@ -2,9 +2,12 @@
  * runtime_start: the runtime's half of boot. It installs the environment
  * (getenv sees the command line's NAME=value words), reads the settings
  * table from it, sets up the heap (mallocinit), builds argv (argv[0] is
- * the application's name), runs the C constructors and then main; main's
- * return value is the exit status, through exit() so stdio handlers run as
- * in a hosted C program. gort_exit is os.Exit: no handlers.
+ * the application's name) and starts the scheduler with the main
+ * goroutine (goroutine 1), which runs the C constructors (Go runs package
+ * init in the main goroutine too) and then main; main's return value is
+ * the exit status, through exit() so stdio handlers run as in a hosted C
+ * program, whatever other goroutines are doing. gort_exit is os.Exit: no
+ * handlers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +18,7 @@
 #include "kernel/exit.h"
 #include "kernel/memmap.h"
 #include "runtime/malloc.h"
+#include "runtime/proc.h"
 #include "runtime/settings.h"
 
 #include <archdefs.h>
@@ -27,6 +31,14 @@ extern int main(int argc, char **argv);
 extern void __libc_init_array(void);
 
 static char *argv[MAX_ARGS + 1];
+static int argc;
+
+static _Noreturn void main_goroutine(void *arg)
+{
+	(void)arg;
+	__libc_init_array();
+	exit(main(argc, argv));
+}
 
 _Noreturn void runtime_start(char **env, char **args, int nargs)
 {
@@ -40,13 +52,11 @@ _Noreturn void runtime_start(char **env, char **args, int nargs)
 			printf("gort: env %s\n", *e);
 		memmap_print();
 	}
-	int argc = 0;
 	argv[argc++] = (char *)gort_app_name;
 	for (int i = 0; i < nargs && argc < MAX_ARGS; i++)
 		argv[argc++] = args[i];
 	argv[argc] = NULL;
-	__libc_init_array();
-	exit(main(argc, argv));
+	schedinit(main_goroutine, NULL);
 }
 
 _Noreturn void gort_exit(int code)

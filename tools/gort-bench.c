@@ -89,6 +89,11 @@ struct workload {
 static const struct workload workloads[] = {
     {"boot", "boot to main (s)", "gort-bench: main reached", FIG_MARK_TIME, 3, 0},
     {"alloc", "32-byte allocation (ns)", "gort-bench: alloc-ns ", FIG_PRINTED, 1, 1},
+    {"spawn", "goroutine spawn+join (ns)", "gort-bench: spawn-ns ", FIG_PRINTED, 0, 0},
+    {"pingpong", "channel ping-pong round trip (ns)", "gort-bench: pingpong-ns ", FIG_PRINTED, 0,
+     0},
+    {"parked", "memory per parked goroutine (bytes)", "gort-bench: parked-bytes ", FIG_PRINTED, 0,
+     0},
 };
 
 enum {

@@ -95,6 +95,7 @@
 
 /* ESR_EL1 exception classes. */
 #define ESR_EC_SHIFT    26
+#define ESR_EC_MASK     0x3f
 #define ESR_EC_UNKNOWN  0x00
 #define ESR_EC_IABT_LOW 0x20
 #define ESR_EC_IABT_CUR 0x21
@@ -111,10 +112,20 @@
 #define DFSC_ACCESS_FLAG   0x08
 #define DFSC_PERMISSION    0x0c
 
-/* Exception vector entries (VBAR_EL1 + index * 0x80): IRQs taken from the
- * current EL, with SP_EL0 or with SP_EL1. */
+/* Exception vector entries (VBAR_EL1 + index * 0x80): four groups (current
+ * EL with SP_EL0, current EL with SP_EL1, lower EL AArch64, lower EL
+ * AArch32) of four kinds (synchronous, IRQ, FIQ, SError). */
+#define VECTOR_KINDS   4
+#define VECTOR_SYNC    0
 #define VECTOR_IRQ_SP0 1
-#define VECTOR_IRQ_SPX 5
+
+/* SPSR_EL1.M[0]: the interrupted code ran on SP_EL1 (EL1h), not SP_EL0
+ * (EL1t). */
+#define SPSR_M_SP_ELX_BIT 0
+
+/* Where the entry code finds this CPU's exception stack: the offset of
+ * exception_stack_top in struct cpu (kernel/cpu.h; checked in smp.c). */
+#define CPU_EXCEPTION_STACK_TOP 40
 
 /* Generic timer: CNTV_CTL_EL0.ENABLE, and the virtual timer's PPI when the
  * device tree has no /timer node (the SBSA-recommended INTID 27). */

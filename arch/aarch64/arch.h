@@ -111,14 +111,15 @@ struct aarch64_secondary_boot {
 /* The PSCI CPU_ON entry point (entry.S); x0 = the secondary's record. */
 void aarch64_secondary_entry(void);
 
-/* Where a secondary's entry code calls C: on c->stack_top, MMU on,
- * interrupts masked, TPIDR_EL1 = c. */
+/* Where a secondary's entry code calls C: on c->stack_top (SP_EL0, with
+ * SP_EL1 at c->exception_stack_top), MMU on, interrupts masked,
+ * TPIDR_EL1 = c. */
 _Noreturn void aarch64_secondary_main(struct cpu *c);
 
 /* ---- Interrupt entry (irq.c) ------------------------------------------ */
 
-/* The IRQ vector's C side: acknowledges and dispatches every pending
- * interrupt. Interrupt context. */
+/* The IRQ vector's C side: acknowledges, dispatches and ends every
+ * pending interrupt. Interrupt context, on the interrupted stack. */
 void aarch64_irq(void);
 
 #endif

@@ -42,8 +42,7 @@ static inline unsigned long arch_irq_save(void)
 	return flags;
 }
 
-/* Restores all of DAIF: after a fault taken while probing (kernel/probe.c)
- * the exception entry has masked debug, SError and FIQ as well. */
+/* Restores all of DAIF, as arch_irq_save read it. */
 static inline void arch_irq_restore(unsigned long flags)
 {
 	__asm__ volatile("msr daif, %0" : : "r"(flags) : "memory");

@@ -3,7 +3,9 @@
  * device lines, over the GIC (gic.c).
  *
  * Every interrupt arrives as an IRQ at EL1 (vectors.S saves the whole
- * register state, FP/SIMD included, and returns to the interrupted code).
+ * register state, FP/SIMD included, on the interrupted stack, calls
+ * aarch64_irq and then kernel_interrupt_return, and returns to the
+ * interrupted code).
  * aarch64_irq acknowledges interrupts until the GIC reports none pending:
  * the kernel's SGI calls kernel_ipi, the virtual timer's PPI calls
  * kernel_timer_interrupt (time.c), an SPI calls kernel_irq(INTID - 32);

@@ -15,10 +15,8 @@
  *
  * arch_cpu_init makes TPIDR_EL1 point at the CPU's struct cpu, installs
  * the vectors, disarms the timer (whatever the firmware left) and sets up
- * the GIC CPU interface.
- * Exceptions and interrupts are taken on the current stack (EL1h): aarch64
- * has no double fault, so no separate exception stack is needed for the
- * machine layer to work.
+ * the GIC CPU interface. The entry code has already set the CPU's stacks:
+ * SP_EL0 for its code, SP_EL1 for its exceptions (vectors.S).
  */
 #include "arch/aarch64/arch.h"
 #include "kernel/arch.h"
@@ -41,6 +39,8 @@ static struct aarch64_secondary_boot secondary_boot[MAX_CPUS];
 _Static_assert(__builtin_offsetof(struct aarch64_secondary_boot, stack_top) == 0 &&
 		   __builtin_offsetof(struct aarch64_secondary_boot, cpu) == 8,
 	       "entry.S loads the record with one ldp");
+_Static_assert(__builtin_offsetof(struct cpu, exception_stack_top) == CPU_EXCEPTION_STACK_TOP,
+	       "entry.S finds the exception stack at CPU_EXCEPTION_STACK_TOP");
 _Static_assert(__builtin_offsetof(struct aarch64_mmu_regs, mair) == 0 &&
 		   __builtin_offsetof(struct aarch64_mmu_regs, tcr) == 8 &&
 		   __builtin_offsetof(struct aarch64_mmu_regs, ttbr0) == 16,

@@ -1,32 +1,46 @@
 /*
  * aarch64 exceptions: installing the vectors, and the C side of exception
- * entry (vectors.S builds the trap frame). An IRQ from the current EL goes
- * to the interrupt dispatch (irq.c) and returns to the interrupted code; a
- * data abort from a translation, access-flag or permission fault goes to
- * vm_fault first (tracked writes, stale TLB entries); every other
- * exception, or one vm_fault does not resolve, is unexpected and goes to
- * trap_unexpected, named from ESR_EL1's exception class; aborts report
- * FAR_EL1 as the faulting address.
+ * entry (vectors.S builds the trap frame and says on which stack).
+ * aarch64_trap runs on this CPU's exception stack for every vector but an
+ * IRQ from normal code (irq_entry calls aarch64_irq itself). A data abort
+ * from a translation, access-flag or permission fault at EL1 goes to
+ * trap_page_fault (tracked writes, stale TLB entries, goroutine stack
+ * growth); every other exception, or a fault trap_page_fault does not
+ * resolve, is unexpected: on a CPU that is probing memory (kernel/probe.c)
+ * it resumes the probe, otherwise it goes to trap_unexpected, named from
+ * ESR_EL1's exception class; aborts report FAR_EL1 as the faulting address.
+ *
+ * The probe resumes by returning from the exception into
+ * longjmp(cpu->probe_env, 1) on the stack and in the stack mode of the
+ * code that faulted: a longjmp from here would leave that code running on
+ * SP_EL1 in place of the exception stack.
  */
+#include <setjmp.h>
 #include <stdint.h>
 
 #include "arch/aarch64/aarch64.h"
 #include "arch/aarch64/arch.h"
 #include "kernel/arch.h"
 #include "kernel/console.h"
+#include "kernel/cpu.h"
 #include "kernel/trap.h"
-#include "kernel/vm.h"
 
 struct trapframe {
-	uint64_t x[31]; /* x0-x30 */
-	uint64_t sp;    /* the interrupted stack pointer */
-	uint64_t elr, spsr, esr, far;
-	__uint128_t q[32]; /* FP/SIMD registers, at offset 288 */
+	uint64_t x[31];               /* x0-x30 */
+	uint64_t sp;                  /* the interrupted stack pointer */
+	uint64_t elr, spsr, esr, far; /* esr and far are 0 for an IRQ */
 	uint64_t fpsr, fpcr;
+	uint64_t record[2]; /* a frame record {x29, elr}; x29 points here in the handler */
+	__uint128_t q[32];  /* FP/SIMD registers */
 };
 
-_Static_assert(sizeof(struct trapframe) == 816, "vectors.S FRAME_SIZE");
-_Static_assert(__builtin_offsetof(struct trapframe, q) == 288, "vectors.S FP_OFFSET");
+_Static_assert(sizeof(struct trapframe) == 832, "vectors.S FRAME_SIZE");
+_Static_assert(__builtin_offsetof(struct trapframe, sp) == 248, "vectors.S FRAME_X30_SP");
+_Static_assert(__builtin_offsetof(struct trapframe, elr) == 256, "vectors.S FRAME_ELR");
+_Static_assert(__builtin_offsetof(struct trapframe, esr) == 272, "vectors.S FRAME_ESR");
+_Static_assert(__builtin_offsetof(struct trapframe, fpsr) == 288, "vectors.S FRAME_FPSR");
+_Static_assert(__builtin_offsetof(struct trapframe, record) == 304, "vectors.S FRAME_RECORD");
+_Static_assert(__builtin_offsetof(struct trapframe, q) == 320, "vectors.S FRAME_Q");
 
 extern char aarch64_vectors[];
 
@@ -35,7 +49,8 @@ void aarch64_traps_init(void)
 	__asm__ volatile("msr vbar_el1, %0\nisb" : : "r"(aarch64_vectors));
 }
 
-static const char *const vector_kinds[4] = {"synchronous exception", "IRQ", "FIQ", "SError"};
+static const char *const vector_kinds[VECTOR_KINDS] = {"synchronous exception", "IRQ", "FIQ",
+						       "SError"};
 
 static const char *exception_class_name(unsigned ec)
 {
@@ -71,20 +86,31 @@ static bool vm_fault_kind(uint64_t esr)
 	return kind == DFSC_TRANSLATION || kind == DFSC_ACCESS_FLAG || kind == DFSC_PERMISSION;
 }
 
-/* Called by trap_common with interrupts masked, on the interrupted stack.
- * index is the vector entry (0-15). */
+/* Makes the exception described by tf return into longjmp(c->probe_env,
+ * 1): the probe's fault ends there (kernel/cpu.h, Fault probing). */
+static void resume_probe(struct trapframe *tf, struct cpu *c)
+{
+	tf->x[0] = (uintptr_t)c->probe_env;
+	tf->x[1] = 1;
+	tf->elr = (uintptr_t)longjmp;
+}
+
+/* Called by vectors.S on the exception stack, interrupts masked. index is
+ * the vector entry (0-15). */
 void aarch64_trap(struct trapframe *tf, uint64_t index)
 {
-	if (index == VECTOR_IRQ_SPX || index == VECTOR_IRQ_SP0) {
-		aarch64_irq();
+	unsigned ec = (unsigned)(tf->esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+	bool sync = index % VECTOR_KINDS == VECTOR_SYNC;
+	if (sync && ec == ESR_EC_DABT_CUR && vm_fault_kind(tf->esr) &&
+	    trap_page_fault(tf, tf->far, tf->esr & ESR_ISS_WNR))
+		return; /* mapped now, or a stale TLB entry: retry */
+	struct cpu *c = this_cpu();
+	if (c->probing) {
+		resume_probe(tf, c);
 		return;
 	}
-	unsigned ec = (unsigned)(tf->esr >> ESR_EC_SHIFT) & 0x3f;
-	if (index % 4 == 0 && ec == ESR_EC_DABT_CUR && vm_fault_kind(tf->esr) &&
-	    vm_fault(tf->far, tf->esr & ESR_ISS_WNR))
-		return; /* a tracked write or a stale TLB entry: retry */
-	const char *name = vector_kinds[index % 4];
-	if (index % 4 == 0 && exception_class_name(ec) != NULL)
+	const char *name = vector_kinds[index % VECTOR_KINDS];
+	if (sync && exception_class_name(ec) != NULL)
 		name = exception_class_name(ec);
 	trap_unexpected(tf, name, index, has_fault_address(ec) ? tf->far : 0);
 }
@@ -97,6 +123,11 @@ uintptr_t arch_trap_pc(const struct trapframe *tf)
 uintptr_t arch_trap_fp(const struct trapframe *tf)
 {
 	return tf->x[29];
+}
+
+uintptr_t arch_trap_sp(const struct trapframe *tf)
+{
+	return tf->sp;
 }
 
 void arch_trap_print_registers(const struct trapframe *tf)

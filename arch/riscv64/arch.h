@@ -23,11 +23,14 @@ void riscv64_mmu_enable(void);
  * secondary entry, which turns paging on with it. */
 extern uint64_t riscv64_satp;
 
-/* Installs the S-mode trap vector (stvec) on this hart. */
-void riscv64_traps_init(void);
+/* Installs the S-mode trap vector (stvec) on this hart, with sscratch
+ * pointing at c's trap scratch words (vectors.S). tp must be c. */
+void riscv64_traps_init(struct cpu *c);
 
-/* The interrupt half of trap handling: code is scause without the
- * interrupt flag. Interrupt context. */
+/* The interrupt half of trap handling, called by vectors.S on the
+ * interrupted stack: runs the handler and signals the end of the
+ * interrupt (vectors.S then calls kernel_interrupt_return). code is scause
+ * without the interrupt flag. Interrupt context. */
 void riscv64_interrupt(uint64_t code);
 
 /* Makes this hart's timer, IPI and external interrupts deliverable (sie),

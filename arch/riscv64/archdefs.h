@@ -19,12 +19,19 @@
 
 struct cpu;
 
+/* The words the trap entry (arch/riscv64/vectors.S) parks registers in
+ * while it has none free; vectors.S lays them out. */
+#define RISCV_TRAP_SCRATCH_WORDS 8
+
 /* Per-CPU state only the riscv64 layer uses, embedded in struct cpu.
- * Written by the CPU itself in arch_cpu_init, read only by it after. */
+ * Written by the CPU itself in arch_cpu_init, read only by it after,
+ * except trap_scratch: only this CPU's trap entry and exit use it, with
+ * interrupts off, and this CPU's sscratch holds its address. */
 struct arch_cpu {
 	uint64_t hartid;
 	bool sstc;        /* the timer is the stimecmp CSR, not SBI set_timer */
 	int plic_context; /* this hart's S-mode PLIC context; -1: none */
+	uint64_t trap_scratch[RISCV_TRAP_SCRATCH_WORDS];
 };
 
 /* The running CPU: the tp register holds its struct cpu (gort uses no

@@ -21,6 +21,10 @@ _Static_assert(offsetof(struct cpu, hwid) == CPU_HWID_OFFSET,
 	       "riscv.h CPU_HWID_OFFSET (used by boot/riscv64/entry.S)");
 _Static_assert(offsetof(struct cpu, stack_top) == CPU_STACK_TOP_OFFSET,
 	       "riscv.h CPU_STACK_TOP_OFFSET (used by boot/riscv64/entry.S)");
+_Static_assert(offsetof(struct cpu, exception_stack_top) == CPU_EXCEPTION_STACK_TOP_OFFSET,
+	       "riscv.h CPU_EXCEPTION_STACK_TOP_OFFSET (used by arch/riscv64/vectors.S)");
+_Static_assert(EXCEPTION_STACK_SIZE == RISCV_EXCEPTION_STACK_SIZE,
+	       "riscv.h RISCV_EXCEPTION_STACK_SIZE (used by arch/riscv64/vectors.S)");
 
 extern char riscv64_secondary_entry[];
 
@@ -41,7 +45,7 @@ int arch_cpu_enumerate(uint64_t *hwids, int max)
 void arch_cpu_init(struct cpu *c)
 {
 	__asm__ volatile("mv tp, %0" : : "r"(c) : "memory");
-	riscv64_traps_init();
+	riscv64_traps_init(c);
 	const struct riscv64_hart *h = riscv64_hart(c->hwid);
 	c->arch.hartid = c->hwid;
 	c->arch.sstc = h != NULL && h->sstc;

@@ -11,7 +11,9 @@
  *   supervisor external (SEIP) - the PLIC. Device lines are enabled only in
  *     the boot hart's S-mode context; the handler claims sources until
  *     none is left, calling kernel_irq for each and completing it.
- * Any other interrupt cause is spurious and ignored.
+ * Any other interrupt cause is spurious and ignored. When
+ * riscv64_interrupt returns, each source has been told its interrupt
+ * ended, as vectors.S needs before it calls kernel_interrupt_return.
  *
  * arch_idle waits with wfi while sstatus.SIE is off (wfi wakes for any
  * interrupt enabled in sie, whatever SIE says), then opens SIE for one

@@ -71,9 +71,14 @@
 #define SBI_SRST_NO_REASON       0
 #define SBI_SRST_SYSTEM_FAILURE  1
 
-/* Offsets of hwid and stack_top in struct cpu (kernel/cpu.h), for the
- * secondary entry in boot/riscv64/entry.S; arch/riscv64/cpu.c checks them. */
-#define CPU_HWID_OFFSET      16
-#define CPU_STACK_TOP_OFFSET 32
+/* Offsets in struct cpu (kernel/cpu.h) for the entry code in
+ * boot/riscv64/entry.S and arch/riscv64/vectors.S; arch/riscv64/cpu.c
+ * checks them. */
+#define CPU_HWID_OFFSET                16
+#define CPU_STACK_TOP_OFFSET           32
+#define CPU_EXCEPTION_STACK_TOP_OFFSET 40
+
+/* EXCEPTION_STACK_SIZE (kernel/cpu.h), for vectors.S; cpu.c checks it. */
+#define RISCV_EXCEPTION_STACK_SIZE (32 * 1024)
 
 #endif

@@ -1,12 +1,15 @@
 /*
- * riscv64 traps: installing the vector, and the C side of trap entry
- * (vectors.S builds the trap frame). Interrupts (scause's top bit) go to
- * riscv64_interrupt (interrupt.c) and return to the interrupted code;
- * load and store page faults go to vm_fault first (tracked writes, stale
- * TLB entries); every other exception, or one vm_fault does not resolve,
- * is unexpected and goes to trap_unexpected, named from scause; faults
- * report stval as the faulting address.
+ * riscv64 traps: installing the vector, and the C side of trap entry.
+ * vectors.S builds the trap frame, on the exception stack for exceptions
+ * and on the interrupted stack for interrupts (kernel/arch.h, Where traps
+ * run). Interrupts go straight from vectors.S to riscv64_interrupt
+ * (interrupt.c). Exceptions come here: load and store page faults go to
+ * trap_page_fault first (tracked writes, stale TLB entries, goroutine
+ * stack growth); every other exception, or a page fault it does not
+ * resolve, is unexpected and goes to trap_unexpected, named from scause;
+ * faults report stval as the faulting address.
  */
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch/riscv64/arch.h"
@@ -14,25 +17,43 @@
 #include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/trap.h"
-#include "kernel/vm.h"
 
 #define CAUSE_LOAD_PAGE_FAULT  13
 #define CAUSE_STORE_PAGE_FAULT 15 /* stores and AMOs */
 
 struct trapframe {
-	uint64_t x[32]; /* x[0] unused, x[2] is the interrupted sp */
-	uint64_t sepc, sstatus, scause, stval;
-	uint64_t f[32]; /* the FPU: the handler's C code may use it */
+	uint64_t x[32]; /* x[0] unused, x[2] the interrupted sp, x[4] (tp) never restored */
+	uint64_t sepc, sstatus, scause, stval; /* stval is 0 for an interrupt */
+	uint64_t f[32];                        /* the FPU: the handler's C code may use it */
 	uint64_t fcsr;
-	uint64_t pad; /* keeps sp 16-byte aligned */
+	uint64_t pad; /* keeps the record below 16-byte aligned */
+	/* A frame record for backtraces: s0 points just above it while the
+	 * handler runs ([s0-16] = interrupted s0, [s0-8] = sepc). */
+	uint64_t link_fp, link_pc;
 };
 
-_Static_assert(sizeof(struct trapframe) == 560, "vectors.S FRAME_SIZE");
+_Static_assert(offsetof(struct trapframe, sepc) == 256, "vectors.S FRAME_SEPC");
+_Static_assert(offsetof(struct trapframe, sstatus) == 264, "vectors.S FRAME_SSTATUS");
+_Static_assert(offsetof(struct trapframe, scause) == 272, "vectors.S FRAME_SCAUSE");
+_Static_assert(offsetof(struct trapframe, stval) == 280, "vectors.S FRAME_STVAL");
+_Static_assert(offsetof(struct trapframe, f) == 288, "vectors.S FRAME_F");
+_Static_assert(offsetof(struct trapframe, fcsr) == 544, "vectors.S FRAME_FCSR");
+_Static_assert(offsetof(struct trapframe, link_fp) == 560, "vectors.S FRAME_LINK_FP");
+_Static_assert(offsetof(struct trapframe, link_pc) == 568, "vectors.S FRAME_LINK_PC");
+_Static_assert(sizeof(struct trapframe) == 576, "vectors.S FRAME_SIZE");
+_Static_assert(sizeof(struct trapframe) + ARCH_FRAME_LINK_OFFSET ==
+		       offsetof(struct trapframe, link_fp) &&
+		   sizeof(struct trapframe) + ARCH_FRAME_RET_OFFSET ==
+		       offsetof(struct trapframe, link_pc),
+	       "the frame record is where s0 = frame + FRAME_SIZE finds it (archdefs.h)");
+
+_Static_assert(RISCV_TRAP_SCRATCH_WORDS * sizeof(uint64_t) == 64, "vectors.S's scratch slots");
 
 extern char riscv64_trap_entry[];
 
-void riscv64_traps_init(void)
+void riscv64_traps_init(struct cpu *c)
 {
+	__asm__ volatile("csrw sscratch, %0" : : "r"(c->arch.trap_scratch) : "memory");
 	__asm__ volatile("csrw stvec, %0" : : "r"(riscv64_trap_entry));
 }
 
@@ -59,18 +80,14 @@ static const char *const exception_names[16] = {
 static const uint16_t address_faults =
     1 << 0 | 1 << 1 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 7 | 1 << 12 | 1 << 13 | 1 << 15;
 
-/* Called by riscv64_trap_entry with interrupts off, on the interrupted
- * stack. */
-void riscv64_trap(struct trapframe *tf)
+/* Called by riscv64_trap_entry for an exception, with interrupts off, on
+ * this CPU's exception stack. */
+void riscv64_exception(struct trapframe *tf)
 {
-	uint64_t code = tf->scause & ~SCAUSE_INTERRUPT;
-	if (tf->scause & SCAUSE_INTERRUPT) {
-		riscv64_interrupt(code);
-		return;
-	}
+	uint64_t code = tf->scause;
 	if ((code == CAUSE_LOAD_PAGE_FAULT || code == CAUSE_STORE_PAGE_FAULT) &&
-	    vm_fault(tf->stval, code == CAUSE_STORE_PAGE_FAULT))
-		return; /* a tracked write or a stale TLB entry: retry */
+	    trap_page_fault(tf, tf->stval, code == CAUSE_STORE_PAGE_FAULT))
+		return; /* resolved: retry the access */
 	const char *name = code < 16 ? exception_names[code] : "exception";
 	uint64_t addr = code < 16 && (address_faults >> code & 1) ? tf->stval : 0;
 	trap_unexpected(tf, name, code, addr);
@@ -84,6 +101,11 @@ uintptr_t arch_trap_pc(const struct trapframe *tf)
 uintptr_t arch_trap_fp(const struct trapframe *tf)
 {
 	return tf->x[8];
+}
+
+uintptr_t arch_trap_sp(const struct trapframe *tf)
+{
+	return tf->x[2];
 }
 
 void arch_trap_print_registers(const struct trapframe *tf)

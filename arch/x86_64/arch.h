@@ -13,7 +13,8 @@
 /* COM1 at 115200 8N1, polled. */
 void x86_64_console_init(void);
 
-/* The IDT with every vector, and the boot CPU's GDT and TSS (a separate
+/* The IDT with every vector, and the boot CPU's GDT and TSS (the
+ * trampoline stacks exceptions and interrupts arrive on, and an emergency
  * stack for double faults, NMIs and machine checks). */
 void x86_64_traps_init(void);
 

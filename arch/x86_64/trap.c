@@ -1,25 +1,32 @@
 /*
  * x86_64 traps and interrupts: the GDT with a task-state segment per CPU,
- * the IDT shared by all CPUs, and the C side of the entry (vectors.S builds
- * the trap frame).
+ * the IDT shared by all CPUs, and the C side of the entry (vectors.S moves
+ * and builds the trap frame).
  *
- * Double faults, NMIs and machine checks switch to their CPU's own
- * emergency stack through the TSS's interrupt stack table, so a fault
- * caused by a broken stack pointer is still reported instead of resetting
- * the machine. Each CPU needs its own TSS (loading one marks it busy) and
- * so its own GDT, since the TSS descriptor lives there.
+ * Stacks. Every gate switches to a stack of its CPU's TSS interrupt stack
+ * table, so the CPU never pushes on a stack that may fault (kernel/arch.h,
+ * "Where traps run"): exceptions to the exception trampoline, interrupts
+ * to the interrupt trampoline, from which vectors.S moves the frame to the
+ * exception stack or to the interrupted stack; double faults, NMIs and
+ * machine checks to an emergency stack where they are reported, so a
+ * broken stack pointer is still reported instead of resetting the machine.
+ * Each CPU needs its own TSS (loading one marks it busy) and so its own
+ * GDT, since the TSS descriptor lives there.
  *
- * A page fault goes to vm_fault first (tracked writes, stale TLB entries);
- * the other exceptions, and page faults it does not resolve, are
- * unexpected and go to trap_unexpected. Interrupts are dispatched by
- * vector: the local APIC timer, the kernel IPI, device lines
- * (VECTOR_IRQ_BASE + global system interrupt), and the APIC's spurious
- * vector, which is ignored. The timer and the IPI are
- * acknowledged (EOI) before their handler runs, so a handler that switches
- * away does not hold back this CPU's other interrupts; a device line is
- * acknowledged after its handler has quietened the device, so a
- * level-triggered line is not delivered a second time.
+ * Exceptions. A page fault goes to trap_page_fault (tracked writes, stale
+ * TLB entries, goroutine stacks growing); the other exceptions, and page
+ * faults it does not resolve, are unexpected and go to trap_unexpected.
+ *
+ * Interrupts are dispatched by vector: the local APIC timer, the kernel
+ * IPI, device lines (VECTOR_IRQ_BASE + global system interrupt), and the
+ * APIC's spurious vector, which is ignored (and takes no EOI). The handler
+ * runs first, then the EOI (a device line's handler has quietened the
+ * device by then, so a level-triggered line is not delivered a second
+ * time), then kernel_interrupt_return, which may switch contexts: this
+ * CPU's other interrupts are not held back while the interrupted code is
+ * suspended, and nothing after it depends on the CPU.
  */
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch/x86_64/arch.h"
@@ -29,27 +36,40 @@
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/trap.h"
-#include "kernel/vm.h"
 
-#define VECTOR_NMI           2
-#define VECTOR_DOUBLE_FAULT  8
-#define VECTOR_PAGE_FAULT    14
-#define VECTOR_MACHINE_CHECK 18
-#define PF_ERROR_WRITE       0x2 /* page-fault error code: the access was a write */
-#define PF_ERROR_RESERVED    0x8 /* ... a reserved bit was set in an entry */
-#define IST_EMERGENCY        1
-#define GATE_INTERRUPT       0x8e
-#define TSS_AVAILABLE        0x89
-#define GDT_ENTRIES          5 /* null, code, data, and the TSS's two slots */
-#define EMERGENCY_STACK_SIZE 16384
+#define VECTOR_NMI            2
+#define VECTOR_DOUBLE_FAULT   8
+#define VECTOR_PAGE_FAULT     14
+#define VECTOR_MACHINE_CHECK  18
+#define PF_ERROR_WRITE        0x2 /* page-fault error code: the access was a write */
+#define PF_ERROR_RESERVED     0x8 /* ... a reserved bit was set in an entry */
+#define IST_EMERGENCY         1   /* interrupt stack table slots (1-based) */
+#define IST_EXCEPTION         2
+#define IST_INTERRUPT         3
+#define GATE_INTERRUPT        0x8e
+#define TSS_AVAILABLE         0x89
+#define GDT_ENTRIES           5 /* null, code, data, and the TSS's two slots */
+#define EMERGENCY_STACK_SIZE  16384
+#define TRAMPOLINE_STACK_SIZE 128 /* vectors.S keeps nine words there */
 
+/* The layout vectors.S builds; the offsets it uses are in x86.h. */
 struct trapframe {
-	uint8_t fxsave[512]; /* x87/SSE state (fxsave64) */
+	uint8_t fxsave[FXSAVE_SIZE]; /* x87/SSE state (fxsave64) */
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t rbp, rdi, rsi, rdx, rbx, rcx, rax;
 	uint64_t vector, error;
 	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
-} __attribute__((aligned(16)));
+} __attribute__((aligned(STACK_ALIGNMENT)));
+
+_Static_assert(offsetof(struct trapframe, rbp) == TRAPFRAME_RBP, "vectors.S: rbp");
+_Static_assert(offsetof(struct trapframe, rip) == TRAPFRAME_RIP, "vectors.S: rip");
+_Static_assert(sizeof(struct trapframe) == TRAPFRAME_SIZE, "vectors.S: frame size");
+_Static_assert(TRAPFRAME_SIZE % STACK_ALIGNMENT == 0, "trap frames keep the stack aligned");
+
+/* Where exception_common (vectors.S) finds this CPU's exception stack,
+ * through the GS base. */
+const uint32_t x86_64_cpu_exception_stack_top_offset = offsetof(struct cpu, exception_stack_top);
+const uint64_t x86_64_exception_stack_size = EXCEPTION_STACK_SIZE;
 
 struct tss {
 	uint32_t reserved0;
@@ -87,7 +107,12 @@ extern const uint64_t x86_64_vector_entries[256];
 /* Written once on the boot CPU before any other CPU runs; read-only after. */
 static struct idt_gate idt[256];
 static struct cpu_tables tables[MAX_CPUS];
-static uint8_t emergency_stacks[MAX_CPUS][EMERGENCY_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t emergency_stacks[MAX_CPUS][EMERGENCY_STACK_SIZE]
+    __attribute__((aligned(STACK_ALIGNMENT)));
+static uint8_t exception_trampolines[MAX_CPUS][TRAMPOLINE_STACK_SIZE]
+    __attribute__((aligned(STACK_ALIGNMENT)));
+static uint8_t interrupt_trampolines[MAX_CPUS][TRAMPOLINE_STACK_SIZE]
+    __attribute__((aligned(STACK_ALIGNMENT)));
 
 static const char *const exception_names[NEXCEPTIONS] = {
     "divide error",
@@ -132,6 +157,10 @@ static void gdt_load(int id)
 	struct cpu_tables *t = &tables[id];
 	uint64_t base = (uint64_t)&t->tss, limit = sizeof t->tss - 1;
 	t->tss.ist[IST_EMERGENCY - 1] = (uint64_t)(emergency_stacks[id] + EMERGENCY_STACK_SIZE);
+	t->tss.ist[IST_EXCEPTION - 1] =
+	    (uint64_t)(exception_trampolines[id] + TRAMPOLINE_STACK_SIZE);
+	t->tss.ist[IST_INTERRUPT - 1] =
+	    (uint64_t)(interrupt_trampolines[id] + TRAMPOLINE_STACK_SIZE);
 	t->tss.iomap_base = sizeof t->tss;
 	t->gdt[0] = 0;
 	t->gdt[1] = 0x00af9a000000ffff; /* SEL_KCODE, as in the boot GDT */
@@ -165,9 +194,10 @@ static void idt_load(void)
 void x86_64_traps_init(void)
 {
 	for (int v = 0; v < 256; v++) {
-		bool emergency =
-		    v == VECTOR_NMI || v == VECTOR_DOUBLE_FAULT || v == VECTOR_MACHINE_CHECK;
-		idt_set(v, x86_64_vector_entries[v], emergency ? IST_EMERGENCY : 0);
+		uint8_t ist = v < NEXCEPTIONS ? IST_EXCEPTION : IST_INTERRUPT;
+		if (v == VECTOR_NMI || v == VECTOR_DOUBLE_FAULT || v == VECTOR_MACHINE_CHECK)
+			ist = IST_EMERGENCY;
+		idt_set(v, x86_64_vector_entries[v], ist);
 	}
 	x86_64_traps_init_cpu(0);
 }
@@ -178,28 +208,48 @@ void x86_64_traps_init_cpu(int id)
 	idt_load();
 }
 
-/* Called by trap_common with interrupts off, on the interrupted stack (or
- * the emergency stack); the interrupt vectors run in interrupt context. */
-void x86_64_trap(struct trapframe *tf)
+/* An exception, on the exception stack (or the emergency stack). Returns
+ * only when the faulting instruction should be retried. */
+static void exception(struct trapframe *tf)
+{
+	uint64_t v = tf->vector;
+	uint64_t addr = 0;
+	if (v == VECTOR_PAGE_FAULT) {
+		addr = read_cr2(); /* first: a nested fault would replace it */
+		if (!(tf->error & PF_ERROR_RESERVED) &&
+		    trap_page_fault(tf, addr, tf->error & PF_ERROR_WRITE))
+			return;
+	}
+	trap_unexpected(tf, exception_names[v], v, addr);
+}
+
+/* An interrupt, on the interrupted stack. */
+static void interrupt(struct trapframe *tf)
 {
 	uint64_t v = tf->vector;
 	if (v == VECTOR_TIMER) {
-		x86_64_lapic_eoi();
 		x86_64_lapic_timer_interrupt();
-	} else if (v == VECTOR_IPI) {
 		x86_64_lapic_eoi();
+	} else if (v == VECTOR_IPI) {
 		kernel_ipi();
+		x86_64_lapic_eoi();
 	} else if (v >= VECTOR_IRQ_BASE && v < VECTOR_IRQ_BASE + IRQ_LINES) {
 		kernel_irq((unsigned)(v - VECTOR_IRQ_BASE));
 		x86_64_lapic_eoi();
-	} else if (v == VECTOR_PAGE_FAULT && !(tf->error & PF_ERROR_RESERVED) &&
-		   vm_fault(read_cr2(), tf->error & PF_ERROR_WRITE)) {
-		return; /* a tracked write or a stale TLB entry: retry */
 	} else if (v != VECTOR_SPURIOUS) {
-		uint64_t addr = v == VECTOR_PAGE_FAULT ? read_cr2() : 0;
-		const char *name = v < NEXCEPTIONS ? exception_names[v] : "unexpected interrupt";
-		trap_unexpected(tf, name, v, addr);
+		trap_unexpected(tf, "unexpected interrupt", v, 0);
 	}
+	kernel_interrupt_return();
+}
+
+/* Called by vectors.S with interrupts off and tf on the stack the trap
+ * runs on. May return on another CPU (after kernel_interrupt_return). */
+void x86_64_trap(struct trapframe *tf)
+{
+	if (tf->vector < NEXCEPTIONS)
+		exception(tf);
+	else
+		interrupt(tf);
 }
 
 uintptr_t arch_trap_pc(const struct trapframe *tf)
@@ -210,6 +260,11 @@ uintptr_t arch_trap_pc(const struct trapframe *tf)
 uintptr_t arch_trap_fp(const struct trapframe *tf)
 {
 	return tf->rbp;
+}
+
+uintptr_t arch_trap_sp(const struct trapframe *tf)
+{
+	return tf->rsp;
 }
 
 void arch_trap_print_registers(const struct trapframe *tf)

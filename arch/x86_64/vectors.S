@@ -1,79 +1,152 @@
 /*
- * x86_64 trap and interrupt entry. Each of the 256 vectors has an entry that
- * pushes a zero where the CPU pushes no error code (every vector but the
- * eight exceptions that have one), then the vector number, and joins
- * trap_common. trap_common saves every general register below them and
- * then the x87/SSE state (fxsave, 512 bytes), because interrupts arrive
- * anywhere and the compiler keeps values in XMM registers. The result is a
- * struct trapframe (arch/x86_64/trap.c) at %rsp, 16-byte aligned (the CPU
- * aligns the stack before pushing, and the frame is a multiple of 16),
- * passed to x86_64_trap. When that returns, everything is restored and
- * iretq resumes the interrupted code.
+ * x86_64 trap and interrupt entry (kernel/arch.h, "Where traps run").
+ *
+ * Each of the 256 vectors has a stub that pushes a zero where the CPU
+ * pushes no error code (every vector but the eight exceptions that have
+ * one), then the vector number. No vector lets the CPU push its frame on
+ * the interrupted stack: that stack may be a goroutine's, whose next page
+ * is not mapped yet, and a page fault while the CPU pushes a frame is a
+ * double fault. Instead every gate names a stack of the TSS's interrupt
+ * stack table (trap.c), private to the CPU:
+ *
+ *  - exceptions arrive on the exception trampoline. exception_common moves
+ *    the frame to the CPU's exception stack (cpu.exception_stack_top), or,
+ *    when the interrupted code already ran on it (a fault inside a fault
+ *    handler), just below the interrupted %rsp, so frames nest. Both are
+ *    always mapped: nothing faults while the trampoline's frame is read,
+ *    and the next exception may reuse the trampoline as soon as the frame
+ *    is moved.
+ *  - interrupts arrive on the interrupt trampoline. interrupt_common moves
+ *    the frame to the interrupted stack, where the CPU itself would have
+ *    put it (%rsp aligned down to 16). Those writes may fault; the fault
+ *    is an ordinary exception (on the exception trampoline, a different
+ *    stack) that maps the page, and the write is retried. The interrupt
+ *    trampoline is not reused meanwhile: interrupts stay off until iretq.
+ *  - NMIs, double faults and machine checks stay on their emergency stack
+ *    and are reported there.
+ *
+ * A trampoline holds TRAMPOLINE_WORDS words, from %rsp up: the interrupted
+ * %rcx and %rax (pushed first, as scratch), the vector, the error code and
+ * the CPU's frame (rip, cs, rflags, rsp, ss). Moving them is a series of
+ * pushes on the target stack, read through %rcx, so a fault while moving
+ * reports the stack that faulted as its %rsp. trap_save then pushes the
+ * other general registers and the x87/SSE state (fxsave, 512 bytes),
+ * because interrupts arrive anywhere and the compiler keeps values in XMM
+ * registers. The result is a struct trapframe (trap.c), 16-byte aligned
+ * (the target top is, and the frame is a multiple of 16). Above the call
+ * to x86_64_trap sits a frame record {interrupted rbp, interrupted rip},
+ * so a frame-pointer walk from the handler crosses into the interrupted
+ * code.
+ *
+ * x86_64_trap may switch contexts (kernel_interrupt_return) and return on
+ * another CPU, so the exit path only pops the frame and iretqs: it reads
+ * nothing per-CPU, and the GS base is never part of a frame.
  */
 #include "arch/x86_64/x86.h"
 
-#define FXSAVE_SIZE 512
+#define TRAMPOLINE_WORDS 9
+#define TRAMPOLINE_RSP   56 /* the interrupted %rsp, once %rax and %rcx are pushed */
+#define FRAME_RECORD     16 /* {rbp, rip} above x86_64_trap's frame */
+#define VECTOR_AND_ERROR 16 /* the stub's two words */
 
 	.altmacro
 
-	.macro VECTOR n, cpu_pushes_error
+	.macro VECTOR n, cpu_pushes_error, entry
 	.balign 16
 vector\n:
 	.if \cpu_pushes_error == 0
 	pushq $0
 	.endif
 	pushq $\n
-	jmp trap_common
+	jmp \entry
 	.endm
 
 	.macro VECTOR_ADDRESS n
 	.quad vector\n
 	.endm
 
+/* Pushes the trampoline's words onto the stack whose 16-byte aligned top
+ * is in %rax and leaves %rsp there, %rcx pointing at the trampoline. */
+	.macro MOVE_FRAME
+	movq %rsp, %rcx
+	movq %rax, %rsp
+	.set offset, (TRAMPOLINE_WORDS - 1) * 8
+	.rept TRAMPOLINE_WORDS
+	pushq offset(%rcx)
+	.set offset, offset - 8
+	.endr
+	.endm
+
 	.text
-	VECTOR 0, 0
-	VECTOR 1, 0
-	VECTOR 2, 0
-	VECTOR 3, 0
-	VECTOR 4, 0
-	VECTOR 5, 0
-	VECTOR 6, 0
-	VECTOR 7, 0
-	VECTOR 8, 1
-	VECTOR 9, 0
-	VECTOR 10, 1
-	VECTOR 11, 1
-	VECTOR 12, 1
-	VECTOR 13, 1
-	VECTOR 14, 1
-	VECTOR 15, 0
-	VECTOR 16, 0
-	VECTOR 17, 1
-	VECTOR 18, 0
-	VECTOR 19, 0
-	VECTOR 20, 0
-	VECTOR 21, 1
-	VECTOR 22, 0
-	VECTOR 23, 0
-	VECTOR 24, 0
-	VECTOR 25, 0
-	VECTOR 26, 0
-	VECTOR 27, 0
-	VECTOR 28, 0
-	VECTOR 29, 1
-	VECTOR 30, 1
-	VECTOR 31, 0
+	VECTOR 0, 0, exception_common
+	VECTOR 1, 0, exception_common
+	VECTOR 2, 0, emergency_common		/* NMI */
+	VECTOR 3, 0, exception_common
+	VECTOR 4, 0, exception_common
+	VECTOR 5, 0, exception_common
+	VECTOR 6, 0, exception_common
+	VECTOR 7, 0, exception_common
+	VECTOR 8, 1, emergency_common		/* double fault */
+	VECTOR 9, 0, exception_common
+	VECTOR 10, 1, exception_common
+	VECTOR 11, 1, exception_common
+	VECTOR 12, 1, exception_common
+	VECTOR 13, 1, exception_common
+	VECTOR 14, 1, exception_common
+	VECTOR 15, 0, exception_common
+	VECTOR 16, 0, exception_common
+	VECTOR 17, 1, exception_common
+	VECTOR 18, 0, emergency_common		/* machine check */
+	VECTOR 19, 0, exception_common
+	VECTOR 20, 0, exception_common
+	VECTOR 21, 1, exception_common
+	VECTOR 22, 0, exception_common
+	VECTOR 23, 0, exception_common
+	VECTOR 24, 0, exception_common
+	VECTOR 25, 0, exception_common
+	VECTOR 26, 0, exception_common
+	VECTOR 27, 0, exception_common
+	VECTOR 28, 0, exception_common
+	VECTOR 29, 1, exception_common
+	VECTOR 30, 1, exception_common
+	VECTOR 31, 0, exception_common
 	/* Interrupts (device lines, the local APIC's sources): no error code. */
 	.set n, NEXCEPTIONS
 	.rept 256 - NEXCEPTIONS
-	VECTOR %n, 0
+	VECTOR %n, 0, interrupt_common
 	.set n, n + 1
 	.endr
 
-trap_common:
+exception_common:
 	pushq %rax
-	pushq %rbx
 	pushq %rcx
+	movl x86_64_cpu_exception_stack_top_offset(%rip), %eax
+	movq %gs:(%rax), %rax			/* this CPU's exception stack top */
+	movq TRAMPOLINE_RSP(%rsp), %rcx
+	subq %rax, %rcx
+	addq x86_64_exception_stack_size(%rip), %rcx	/* interrupted %rsp - bottom */
+	cmpq x86_64_exception_stack_size(%rip), %rcx
+	jae 1f
+	movq TRAMPOLINE_RSP(%rsp), %rax		/* nested: below the interrupted frame */
+	andq $-STACK_ALIGNMENT, %rax
+1:	MOVE_FRAME
+	jmp trap_save
+
+interrupt_common:
+	pushq %rax
+	pushq %rcx
+	movq TRAMPOLINE_RSP(%rsp), %rax
+	andq $-STACK_ALIGNMENT, %rax
+	MOVE_FRAME
+	jmp trap_save
+
+emergency_common:
+	pushq %rax
+	pushq %rcx
+	/* fall through: the frame stays where it is */
+
+trap_save:
+	pushq %rbx
 	pushq %rdx
 	pushq %rsi
 	pushq %rdi
@@ -90,7 +163,11 @@ trap_common:
 	subq $FXSAVE_SIZE, %rsp
 	fxsave64 (%rsp)
 	movq %rsp, %rdi
+	pushq TRAPFRAME_RIP(%rdi)
+	pushq TRAPFRAME_RBP(%rdi)
+	movq %rsp, %rbp
 	call x86_64_trap
+	addq $FRAME_RECORD, %rsp
 	fxrstor64 (%rsp)
 	addq $FXSAVE_SIZE, %rsp
 	popq %r15
@@ -105,10 +182,10 @@ trap_common:
 	popq %rdi
 	popq %rsi
 	popq %rdx
-	popq %rcx
 	popq %rbx
+	popq %rcx
 	popq %rax
-	addq $16, %rsp
+	addq $VECTOR_AND_ERROR, %rsp
 	iretq
 
 	.section .rodata

@@ -115,6 +115,15 @@
 #define CMOS_INDEX 0x70
 #define CMOS_DATA  0x71
 
+/* The trap frame (struct trapframe, arch/x86_64/trap.c) as vectors.S
+ * builds it: the FXSAVE area at offset 0, then 15 general registers, the
+ * vector, the error code and the CPU's five-word frame. */
+#define FXSAVE_SIZE     512
+#define TRAPFRAME_RBP   (FXSAVE_SIZE + 8 * 8)
+#define TRAPFRAME_RIP   (FXSAVE_SIZE + 17 * 8)
+#define TRAPFRAME_SIZE  (FXSAVE_SIZE + 22 * 8)
+#define STACK_ALIGNMENT 16 /* the ABI's, and the CPU's for a trap frame */
+
 /* GDT selectors: the boot GDT and the final one share the first three. */
 #define SEL_KCODE 0x08
 #define SEL_KDATA 0x10

@@ -12,16 +12,22 @@
  * virtualization on, else EL1, with the MMU off. drop_to_el1 configures EL2
  * to run an AArch64 EL1 with timers, FP/SIMD and the GICv3 system registers
  * untrapped, and erets to EL1. At EL1 the boot CPU points TPIDR_EL1 at
- * cpus[0] (before any C code, which may call this_cpu()), switches to the
- * boot stack, zeroes .bss, enables FP/SIMD and calls aarch64_boot(x0) with
- * the MMU still off: that C code must make only aligned accesses until it
- * has turned the MMU on.
+ * cpus[0] (before any C code, which may call this_cpu()), sets its stacks,
+ * zeroes .bss, enables FP/SIMD and calls aarch64_boot(x0) with the MMU
+ * still off: that C code must make only aligned accesses until it has
+ * turned the MMU on.
  *
  * A secondary enters at aarch64_secondary_entry with x0 = its struct
  * aarch64_secondary_boot (the PSCI context id), drops to EL1 the same way,
  * turns the MMU on with the boot CPU's tables (aarch64_mmu_on, shared with
  * the boot CPU), and only then reads its record, which the boot CPU wrote
  * with the MMU on: stack, TPIDR_EL1, aarch64_secondary_main.
+ *
+ * Stacks: every CPU runs all its code from here on with PSTATE.SPSel = 0,
+ * on SP_EL0 (the boot stack, or the CPU's stack from its record), and
+ * points SP_EL1 at the top of its exception stack (cpu->exception_stack_top,
+ * set before the CPU starts; statically for the boot CPU), which exceptions
+ * select (arch/aarch64/vectors.S).
  */
 #include "kernel/boot_stack.h"
 #include "arch/aarch64/aarch64.h"
@@ -33,6 +39,16 @@
 	orr	x1, x1, #CPACR_EL1_FPEN
 	msr	cpacr_el1, x1
 	isb
+	.endm
+
+/* SP_EL1 = the exception stack of the struct cpu at \cpu, then SPSel = 0
+ * and SP_EL0 = \stack. Clobbers x2. */
+	.macro SET_STACKS cpu, stack
+	msr	spsel, #1
+	ldr	x2, [\cpu, #CPU_EXCEPTION_STACK_TOP]
+	mov	sp, x2
+	msr	spsel, #0
+	mov	sp, \stack
 	.endm
 
 	.section .text.boot, "ax"
@@ -53,8 +69,8 @@ entry:
 	EL1_SETUP
 	ldr	x1, =cpus
 	msr	tpidr_el1, x1
-	ldr	x1, =boot_stack + BOOT_STACK_SIZE
-	mov	sp, x1
+	ldr	x3, =boot_stack + BOOT_STACK_SIZE
+	SET_STACKS x1, x3
 
 	ldr	x1, =__bss_start
 	ldr	x2, =__bss_end
@@ -77,8 +93,8 @@ aarch64_secondary_entry:
 	EL1_SETUP
 	bl	aarch64_mmu_on
 	ldp	x1, x0, [x19]			/* stack top, struct cpu */
-	mov	sp, x1
 	msr	tpidr_el1, x0
+	SET_STACKS x0, x1
 	mov	x29, xzr
 	mov	x30, xzr
 	bl	aarch64_secondary_main

@@ -1,9 +1,10 @@
 /*
- * riscv64_boot: the C half of the riscv64 entry. Brings up the console,
- * turns on Sv48 paging with the boot identity map (arch/riscv64/mmu.c),
- * installs the trap vector, reads the device tree (memory, command line,
- * and the harts, timebase, PLIC and RTC: arch/riscv64/platform.c) and
- * enters kernel_main.
+ * riscv64_boot: the C half of the riscv64 entry. Installs the trap vector
+ * first (its exception stack is cpus[0]'s, known statically), then brings
+ * up the console, turns on Sv48 paging with the boot identity map
+ * (arch/riscv64/mmu.c), reads the device tree (memory, command line, and
+ * the harts, timebase, PLIC and RTC: arch/riscv64/platform.c) and enters
+ * kernel_main.
  */
 #include <stdint.h>
 
@@ -18,10 +19,10 @@ extern char __image_start[], __image_end[];
 
 void riscv64_boot(uint64_t hartid, uintptr_t dtb)
 {
+	riscv64_traps_init(&cpus[0]);
 	riscv64_console_init();
 	kernel_console_ready();
 	riscv64_mmu_enable();
-	riscv64_traps_init();
 
 	const void *fdt = (const void *)dtb;
 	if (!devicetree_valid(fdt)) {

@@ -1,11 +1,12 @@
 /*
  * x86_64_boot: the C half of the PVH entry. Reads the hvm_start_info block
  * the loader left (layout from Xen's public arch-x86/hvm/start_info.h,
- * version 1: command line and E820-style memory map), brings up the
- * console and the trap vectors, reads the ACPI MADT, masks every device
- * interrupt, learns the TSC's frequency and the local APIC timer's, and
- * enters kernel_main. Loaders put the start info in page 0, which stays
- * mapped only until it has been copied.
+ * version 1: command line and E820-style memory map), installs the trap
+ * vectors and their stacks first (the boot CPU's exception stack is known
+ * statically: kernel/smp.c), brings up the console, reads the ACPI MADT,
+ * masks every device interrupt, learns the TSC's frequency and the local
+ * APIC timer's, and enters kernel_main. Loaders put the start info in
+ * page 0, which stays mapped only until it has been copied.
  */
 #include <stdint.h>
 #include <string.h>
@@ -50,9 +51,9 @@ uint64_t x86_64_rsdp;
 
 void x86_64_boot(uint32_t start_info_paddr)
 {
+	x86_64_traps_init();
 	x86_64_console_init();
 	kernel_console_ready();
-	x86_64_traps_init();
 
 	const struct hvm_start_info *si = (const void *)(uintptr_t)start_info_paddr;
 	if (si == NULL || si->magic != HVM_START_MAGIC) {

@@ -15,4 +15,12 @@ int debug_SetGCPercent(int percent);
  * limit. */
 int64_t debug_SetMemoryLimit(int64_t limit);
 
+/* Sets the stack reservation of goroutines created after the call, in
+ * bytes (rounded up to pages, at least 16 KiB, at most 1 GiB), and returns
+ * the previous setting. A goroutine's stack can never exceed its
+ * reservation (stacks do not move): going past it is the fatal error
+ * "stack overflow". The default is 256 KiB, or the boot parameter
+ * gort.maxstack=; main's stack is 64 MiB. */
+int debug_SetMaxStack(int bytes);
+
 #endif

@@ -19,6 +19,33 @@ _Noreturn void gort_exit(int code);
  * described and that came up at boot). */
 int runtime_NumCPU(void);
 
+/* The go statement: starts fn(arg) in a new goroutine, whose stack is a
+ * reservation of debug_SetMaxStack's size (256 KiB by default). */
+void gort_go(void (*fn)(void *arg), void *arg);
+#define go(fn, arg) gort_go((fn), (arg))
+
+/* runtime.GOMAXPROCS: sets how many CPUs run goroutines at once (at most
+ * NumCPU) and returns the previous setting; n < 1 only reads it. */
+int runtime_GOMAXPROCS(int n);
+
+/* runtime.NumGoroutine: the number of goroutines that exist. */
+int runtime_NumGoroutine(void);
+
+/* runtime.Gosched: yields the CPU; the goroutine goes to the global run
+ * queue and resumes later. */
+void runtime_Gosched(void);
+
+/* runtime.Goexit: ends the calling goroutine. Called from main, the
+ * program goes on with the other goroutines, and crashes when none is
+ * left, as in Go. */
+_Noreturn void runtime_Goexit(void);
+
+/* runtime.LockOSThread / UnlockOSThread: wires the calling goroutine to
+ * the CPU it runs on (it runs nowhere else) until as many UnlockOSThread
+ * calls as LockOSThread calls were made. */
+void runtime_LockOSThread(void);
+void runtime_UnlockOSThread(void);
+
 /* runtime.GOOS: always "gort". */
 extern const char runtime_GOOS[];
 /* runtime.GOARCH: "amd64", "arm64" or "riscv64". */
@@ -39,8 +66,8 @@ void *gort_new_noscan(size_t size);
 
 /* runtime.MemStats: every field of Go's, with Go's meaning. Sys is every
  * byte the runtime holds from the physical page allocator (heap pages, span
- * and GC metadata, mcaches, mcentrals, page tables; stacks once goroutines
- * exist) plus HeapReleased, as in Go. malloc objects are heap objects. */
+ * and GC metadata, mcaches, mcentrals, page tables, goroutine stacks) plus
+ * HeapReleased, as in Go. malloc objects are heap objects. */
 typedef struct {
 	uint64_t Alloc;      /* bytes of allocated heap objects (= HeapAlloc) */
 	uint64_t TotalAlloc; /* cumulative bytes allocated for heap objects */
@@ -56,8 +83,8 @@ typedef struct {
 	uint64_t HeapReleased; /* bytes of idle spans returned to the page allocator */
 	uint64_t HeapObjects;  /* allocated heap objects: Mallocs - Frees */
 
-	uint64_t StackInuse;  /* bytes in stack spans */
-	uint64_t StackSys;    /* bytes of stack memory */
+	uint64_t StackInuse;  /* bytes of goroutine stack pages mapped */
+	uint64_t StackSys;    /* the same: stacks come straight from the page allocator */
 	uint64_t MSpanInuse;  /* bytes of allocated mspan structures */
 	uint64_t MSpanSys;    /* bytes held for mspan structures */
 	uint64_t MCacheInuse; /* bytes of allocated mcache structures */

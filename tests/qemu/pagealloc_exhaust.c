@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kernel/arch.h"
 #include "kernel/clock.h"
 #include "kernel/cpu.h"
 #include "kernel/memmap.h"
@@ -322,11 +323,18 @@ static void take_everything(void *arg)
 
 static void all_cpus(void)
 {
+	/* main is a goroutine: wire it to its CPU, the one that stays out. */
+	runtime_LockOSThread();
+	unsigned long flags = arch_irq_save();
+	int me = this_cpu()->id;
+	arch_irq_restore(flags);
 	workers = runtime_NumCPU() - 1;
 	struct pagealloc_stats base = stats();
 	smp_call_others(take_everything, NULL);
 	uint64_t pages = 0, allocs = 0;
-	for (int i = 1; i <= workers; i++) {
+	for (int i = 0; i <= workers; i++) {
+		if (i == me)
+			continue;
 		printf("cpu %d took %llu pages in %llu allocations\n", i,
 		       (unsigned long long)results[i].pages, (unsigned long long)results[i].allocs);
 		if (!results[i].ok)

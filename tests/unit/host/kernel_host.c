@@ -157,3 +157,18 @@ _Noreturn void throw(const char *msg)
 	fprintf(stderr, "fatal error: %s\n", msg);
 	abort();
 }
+
+/* No goroutine stacks on the host: MemStats.StackSys is 0. */
+uint64_t stack_mapped_bytes(void)
+{
+	return 0;
+}
+
+/* A host thread plays one CPU and never moves: nothing to disable. */
+void preempt_disable(void)
+{
+}
+
+void preempt_enable(void)
+{
+}
