@@ -88,9 +88,10 @@ uint32_t cheaprandn(uint32_t n)
 	return (uint32_t)(((uint64_t)cheaprand() * n) >> 32);
 }
 
-static void allgadd(struct g *gp)
+void allgadd(struct g *gp)
 {
 	unsigned long flags = spin_lock_irqsave(&allglock);
+	gp->inallgs = true;
 	gp->allprev = NULL;
 	gp->allnext = allgs;
 	if (allgs != NULL)
@@ -99,9 +100,10 @@ static void allgadd(struct g *gp)
 	spin_unlock_irqrestore(&allglock, flags);
 }
 
-static void allgremove(struct g *gp)
+void allgremove(struct g *gp)
 {
 	unsigned long flags = spin_lock_irqsave(&allglock);
+	gp->inallgs = false;
 	if (gp->allprev != NULL)
 		gp->allprev->allnext = gp->allnext;
 	else
@@ -114,8 +116,11 @@ static void allgremove(struct g *gp)
 /* ---- The timer ----------------------------------------------------------- */
 
 /* Arms this CPU's timer for the earliest of its p's timers, the end of the
- * running goroutine's slice and (CPU 0) the next schedtrace line.
- * Interrupts off. */
+ * running goroutine's slice and (CPU 0) the next schedtrace line, unless
+ * it is already armed for something earlier: reprogramming the timer
+ * costs far more than a context switch under emulation, so a switch that
+ * starts a new slice leaves an earlier deadline alone, and the tick that
+ * comes early finds nothing due and arms the right one. Interrupts off. */
 static void arm_timer(struct m *mp, int64_t now)
 {
 	int64_t deadline = INT64_MAX;
@@ -134,8 +139,8 @@ static void arm_timer(struct m *mp, int64_t now)
 		if (trace < deadline)
 			deadline = trace;
 	}
-	if (deadline == mp->timer_armed)
-		return;
+	if (deadline >= mp->timer_armed)
+		return; /* an earlier tick comes first and re-arms then */
 	mp->timer_armed = deadline;
 	arch_timer_set(deadline == INT64_MAX ? UINT64_MAX : clock_deadline((uint64_t)deadline));
 }
@@ -551,7 +556,8 @@ static struct g *newproc(void (*fn)(void *), void *arg, size_t stack_size, size_
 	gp->system = system;
 	gp->goid = __atomic_add_fetch(&sched.goidgen, 1, __ATOMIC_RELAXED);
 	gp->sched_sp = arch_context_make(gp->stack_hi, goroutine_start, gp);
-	allgadd(gp);
+	if (!gp->inallgs)
+		allgadd(gp);
 	if (!system)
 		__atomic_add_fetch(&sched.ngoroutines, 1, __ATOMIC_RELAXED);
 	unsigned long flags = arch_irq_save();
@@ -580,7 +586,6 @@ void runtime_Goexit(void)
 	struct g *gp = mp->curg;
 	if (gp == NULL)
 		throw("Goexit: not on a goroutine");
-	allgremove(gp);
 	if (gp->goid == 1)
 		sched.main_goexited = true;
 	if (!gp->system)

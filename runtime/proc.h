@@ -77,6 +77,7 @@ struct g {
 	bool system;                 /* the runtime's own (Go's isSystemGoroutine): not in
 				      * NumGoroutine, in tracebacks only with GOTRACEBACK=system */
 	struct g *allprev, *allnext; /* allgs, under allglock */
+	bool inallgs;                /* on allgs: live, or dead with its top page mapped */
 };
 
 /* The running goroutine; NULL in the scheduler context and before the

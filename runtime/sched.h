@@ -17,6 +17,7 @@
 #include "kernel/cpu.h"
 #include "kernel/spinlock.h"
 #include "runtime/proc.h"
+#include "runtime/stack.h"
 #include "runtime/timer.h"
 
 /* Go's local run queue size. */
@@ -59,7 +60,8 @@ struct p {
 	bool active;   /* one of the GOMAXPROCS ps */
 	bool retiring; /* GOMAXPROCS shrank below it: its CPU gives it up */
 
-	struct timers timers; /* its timers (timer.h; their own lock) */
+	struct timers timers;          /* its timers (timer.h; their own lock) */
+	struct stack_cache stackcache; /* dead stacks for reuse; owner, interrupts off */
 };
 
 struct m {
@@ -107,10 +109,14 @@ extern struct p allp[MAX_CPUS];
 extern struct m allm[MAX_CPUS];
 extern int ncpu; /* CPUs online when the scheduler started */
 
-/* Every live goroutine, for tracebacks and schedtrace; allglock,
- * interrupts off. */
+/* Every goroutine whose struct g is mapped: the live ones, and dead ones
+ * whose stacks wait warm for reuse (status G_DEAD, skipped by every
+ * walk), so reusing a stack needs no list update. allglock, interrupts
+ * off. */
 extern struct spinlock allglock;
 extern struct g *allgs;
+void allgadd(struct g *gp);
+void allgremove(struct g *gp); /* before its top page is unmapped */
 
 /* This CPU's m. Interrupts off (or preemption disabled). */
 static inline struct m *this_m(void)

@@ -93,6 +93,8 @@ static void print_trace(int64_t now)
 	}
 	unsigned long flags = spin_lock_irqsave(&allglock);
 	for (struct g *gp = allgs; gp != NULL; gp = gp->allnext) {
+		if (gp->status == G_DEAD)
+			continue;
 		int on = -1;
 		for (int i = 0; i < ncpu; i++)
 			if (allm[i].curg == gp)
@@ -133,7 +135,8 @@ void print_goroutine_header(struct g *gp)
 void print_goroutines(struct g *skip)
 {
 	for (struct g *gp = allgs; gp != NULL; gp = gp->allnext) {
-		if (gp == skip || (gp->system && settings.traceback.level < 2))
+		if (gp == skip || gp->status == G_DEAD ||
+		    (gp->system && settings.traceback.level < 2))
 			continue;
 		print_goroutine_header(gp);
 		if (__atomic_load_n(&gp->status, __ATOMIC_ACQUIRE) == G_RUNNING)

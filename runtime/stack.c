@@ -18,7 +18,11 @@
  * on a warm list (top page mapped, ready at once) of at most
  * STACK_WARM_MAX stacks; beyond that the top page is unmapped too and the
  * reservation waits on a cold list, so exited goroutines give their
- * memory back while their address space is reused. Unmapping needs a TLB
+ * memory back while their address space is reused. Each p keeps a small
+ * cache of warm stacks of its own (struct stack_cache, Go's p.gFree), so
+ * a goroutine that exits and one that starts on the same p take no lock.
+ * A dead goroutine's g stays on allgs (as G_DEAD) while its page is
+ * mapped, so reuse needs no list update either. Unmapping needs a TLB
  * shootdown (an IPI to every CPU), so stacks to unmap wait in a batch of
  * STACK_FREE_BATCH and share one. The lists are under
  * stack_lock (interrupts off); a size table of STACK_SIZES entries covers
@@ -54,7 +58,8 @@
 
 #define STACK_CHUNK_SIZE  (64UL * 1024 * 1024)
 #define STACK_CHUNK_ALIGN (2UL * 1024 * 1024) /* a leaf page table's span */
-#define STACK_WARM_MAX    4096
+/* Warm stacks kept per size: 72 MiB of top pages at most. */
+#define STACK_WARM_MAX 16384
 /* Stacks that need unmapping wait for this many, to share a shootdown. */
 #define STACK_FREE_BATCH 64
 #define STACK_SIZES      16
@@ -166,12 +171,10 @@ static uintptr_t reserve(size_t size)
 }
 
 /* The struct g of the reservation at base, and its initial stack fields. */
-static struct g *g_at(uintptr_t base, size_t size, bool zero)
+static struct g *g_at(uintptr_t base, size_t size)
 {
 	uintptr_t top = base + size;
 	struct g *gp = (struct g *)((top - sizeof(struct g)) & ~(uintptr_t)63);
-	if (zero)
-		memset(gp, 0, sizeof *gp);
 	gp->stack_base = base;
 	gp->stack_size = size;
 	gp->stack_mapped_lo = top - PAGE_SIZE;
@@ -179,18 +182,77 @@ static struct g *g_at(uintptr_t base, size_t size, bool zero)
 	return gp;
 }
 
+/* A dead goroutine's g made new for its next goroutine: zeroed but for
+ * its place in allgs and its stack fields. */
+static struct g *g_reuse(struct g *dead)
+{
+	struct g *prev = dead->allprev, *next = dead->allnext;
+	bool inallgs = dead->inallgs;
+	uintptr_t base = dead->stack_base;
+	size_t size = dead->stack_size;
+	memset(dead, 0, sizeof *dead);
+	dead->allprev = prev;
+	dead->allnext = next;
+	dead->inallgs = inallgs;
+	return g_at(base, size);
+}
+
+/* This CPU's p's stack cache, or NULL on a CPU without a p. Interrupts
+ * off. */
+static struct stack_cache *this_cache(void)
+{
+	struct m *mp = this_m();
+	return mp != NULL && mp->p != NULL ? &mp->p->stackcache : NULL;
+}
+
+/* Takes a warm stack of size from c, refilling c with up to half its
+ * capacity from the global warm list when it is empty. Interrupts off. */
+static struct g *cache_get(struct stack_cache *c, size_t size)
+{
+	if (c->size != size) {
+		if (c->n != 0)
+			return NULL;
+		c->size = size;
+	}
+	if (c->n == 0) {
+		spin_lock(&stack_lock);
+		struct stack_list *l = list_for(size);
+		struct g *gp;
+		while (l != NULL && c->n < STACK_CACHE_MAX / 2 && (gp = pop(&l->warm)) != NULL) {
+			l->nwarm--;
+			gp->schedlink = c->list;
+			c->list = gp;
+			c->n++;
+		}
+		spin_unlock(&stack_lock);
+	}
+	struct g *gp = c->list;
+	if (gp != NULL) {
+		c->list = gp->schedlink;
+		c->n--;
+	}
+	return gp;
+}
+
 struct g *stack_alloc(size_t size, size_t initial)
 {
 	size = round_page(size);
 	initial = initial < PAGE_SIZE ? PAGE_SIZE : round_page(initial);
-	unsigned long flags = spin_lock_irqsave(&stack_lock);
-	struct stack_list *l = list_for(size);
 	struct g *gp = NULL;
+	unsigned long flags = arch_irq_save();
+	struct stack_cache *c = this_cache();
+	if (initial == PAGE_SIZE && c != NULL)
+		gp = cache_get(c, size);
+	arch_irq_restore(flags);
+	if (gp != NULL)
+		return g_reuse(gp);
+	flags = spin_lock_irqsave(&stack_lock);
+	struct stack_list *l = list_for(size);
 	uintptr_t base = 0;
 	if (initial == PAGE_SIZE && l != NULL && (gp = pop(&l->warm)) != NULL) {
 		l->nwarm--;
 		spin_unlock_irqrestore(&stack_lock, flags);
-		return g_at(gp->stack_base, size, true);
+		return g_reuse(gp);
 	}
 	struct cold_stack *cold = l != NULL ? l->cold : NULL;
 	if (cold != NULL) {
@@ -207,7 +269,7 @@ struct g *stack_alloc(size_t size, size_t initial)
 	if (!vm_map(base + size - initial, initial, VM_READ | VM_WRITE))
 		return NULL;
 	count_mapped((int64_t)initial);
-	gp = g_at(base, size, false); /* fresh pages are zero */
+	gp = g_at(base, size); /* fresh pages are zero */
 	gp->stack_mapped_lo = base + size - initial;
 	return gp;
 }
@@ -242,6 +304,9 @@ static void free_batch(struct g **batch, int n)
 		}
 	}
 	spin_unlock_irqrestore(&stack_lock, flags);
+	for (int i = 0; i < n; i++)
+		if (!warm[i] && batch[i]->inallgs)
+			allgremove(batch[i]); /* its g is about to be unmapped */
 	vm_unmap_spans(spans, (size_t)nspans);
 	count_mapped(-unmapped);
 	for (int i = 0; i < n; i++) {
@@ -276,7 +341,9 @@ static void free_batch(struct g **batch, int n)
 	}
 }
 
-void stack_free(struct g *gp)
+/* Files a dead stack on the global lists (warm at once if it is only its
+ * top page and there is room, else through the unmapping batch). */
+static void global_free(struct g *gp)
 {
 	uintptr_t top_page = gp->stack_base + gp->stack_size - PAGE_SIZE;
 	unsigned long flags = spin_lock_irqsave(&stack_lock);
@@ -298,6 +365,30 @@ void stack_free(struct g *gp)
 	npending = 0;
 	spin_unlock_irqrestore(&stack_lock, flags);
 	free_batch(batch, STACK_FREE_BATCH);
+}
+
+void stack_free(struct g *gp)
+{
+	uintptr_t top_page = gp->stack_base + gp->stack_size - PAGE_SIZE;
+	struct stack_cache *c = this_cache();
+	if (c == NULL || gp->stack_mapped_lo != top_page ||
+	    (c->size != gp->stack_size && c->n != 0)) {
+		global_free(gp);
+		return;
+	}
+	c->size = gp->stack_size;
+	if (c->n == STACK_CACHE_MAX) {
+		/* Full: half goes back to the global lists. */
+		while (c->n > STACK_CACHE_MAX / 2) {
+			struct g *old = c->list;
+			c->list = old->schedlink;
+			c->n--;
+			global_free(old);
+		}
+	}
+	gp->schedlink = c->list;
+	c->list = gp;
+	c->n++;
 }
 
 /* Go's stack overflow report, from the page-fault handler. */

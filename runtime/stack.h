@@ -22,11 +22,22 @@
 #define STACK_MIN_SIZE     (16 * 1024) /* the smallest SetMaxStack takes */
 #define STACK_MAX_SIZE     (1024 * 1024 * 1024)
 
+/* A p's own dead stacks of one size, top page mapped, taken and given
+ * back without a lock (Go's p.gFree); it trades halves with the global
+ * lists when it runs dry or full. Only the p's CPU, interrupts off. */
+#define STACK_CACHE_MAX 64
+struct stack_cache {
+	size_t size;    /* the reservation size it holds */
+	struct g *list; /* linked through schedlink */
+	int n;
+};
+
 /* A zeroed struct g at the top of a new (or reused) reservation of size
  * bytes (rounded up to pages) with its top initial bytes mapped (at least
  * the top page), and stack_base, stack_size, stack_mapped_lo and stack_hi
- * filled in; NULL when memory or address space ran out. Any context with
- * interrupts on, or the scheduler. */
+ * filled in; NULL when memory or address space ran out. A reused g keeps
+ * its place in allgs (g.inallgs). Any context with interrupts on, or the
+ * scheduler. */
 struct g *stack_alloc(size_t size, size_t initial);
 
 /* Gives the stack of a dead goroutine back for reuse, unmapping all but
