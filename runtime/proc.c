@@ -308,6 +308,8 @@ static void execute(struct m *mp, struct g *gp, bool inherit)
 		pp->slicestart = now;
 	}
 	for (;;) {
+		if (pp != NULL)
+			__atomic_store_n(&pp->nswitch, pp->nswitch + 1, __ATOMIC_RELAXED);
 		gp->preempt = false;
 		__atomic_store_n(&gp->status, G_RUNNING, __ATOMIC_RELEASE);
 		mp->curg = gp;

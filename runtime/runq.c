@@ -24,7 +24,9 @@
 
 /* How long a thief lets a running p get to its runnext before taking it
  * (Go waits about 3 microseconds): the p that readied it usually switches
- * to it at once. */
+ * to it at once. If the p started any goroutine meanwhile (p.nswitch),
+ * the runnext the thief sees is a fresh one, however equal the pointer (a
+ * ping-pong pair alternates two), and it is left alone. */
 #define STEAL_RUNNEXT_WAIT_NS 3000
 
 static uint32_t load_acq(const uint32_t *p)
@@ -142,9 +144,13 @@ static uint32_t runqgrab(struct p *pp, struct p *victim, bool stealnext)
 			if (next == NULL)
 				return 0;
 			if (!__atomic_load_n(&victim->idle, __ATOMIC_RELAXED)) {
+				uint32_t switches =
+				    __atomic_load_n(&victim->nswitch, __ATOMIC_RELAXED);
 				uint64_t until = nanotime() + STEAL_RUNNEXT_WAIT_NS;
 				while (nanotime() < until)
 					arch_cpu_relax();
+				if (__atomic_load_n(&victim->nswitch, __ATOMIC_RELAXED) != switches)
+					return 0;
 			}
 			if (!__atomic_compare_exchange_n(&victim->runnext, &next, NULL, false,
 							 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))

@@ -54,6 +54,7 @@ struct p {
 	/* Written by the owner with interrupts off. */
 	uint32_t schedtick; /* schedules that started a new time slice */
 	int64_t slicestart; /* nanotime() when the current slice began */
+	uint32_t nswitch;   /* goroutines started by this p's CPU; atomic (thieves read it) */
 
 	/* Under sched.lock. */
 	bool idle;     /* its CPU has nothing to run and halts */
