@@ -1,10 +1,12 @@
 /*
- * picolibc's stdio on the console. stdout and stderr are one unbuffered
- * stream over console_write, so printf output is on the wire when printf
- * returns and interleaves with the runtime's own messages in program
- * order. stdin reads as end-of-file until a console input driver exists.
+ * picolibc's stdio on the console. stdout and stderr are one stream over
+ * the console, unbuffered except that a goroutine's output is gathered a
+ * line at a time (console.h), so lines printed by goroutines on different
+ * CPUs never mix; a partial line goes out when its goroutine blocks or
+ * exits. stdin reads as end-of-file until a console input driver exists.
  *
- * _exit is picolibc's last step of exit(): it ends the machine.
+ * _exit is picolibc's last step of exit(): it writes out the running
+ * goroutine's partial line and ends the machine.
  */
 #include <stdio.h>
 #include <unistd.h>
@@ -12,10 +14,17 @@
 #include "kernel/console.h"
 #include "kernel/exit.h"
 
+/* A goroutine's output goes through its own console_line (a line at a
+ * time, see console.h); anything else (the scheduler, interrupt handlers,
+ * code running with interrupts off) writes straight through. */
 static int console_put(char c, FILE *f)
 {
 	(void)f;
-	console_write(&c, 1);
+	struct console_line *line = runtime_console_line();
+	if (line != NULL)
+		console_line_put(line, c);
+	else
+		console_write(&c, 1);
 	return (unsigned char)c;
 }
 
@@ -33,5 +42,8 @@ FILE *const stderr = &console_stream;
 
 void _exit(int code)
 {
+	struct console_line *line = runtime_console_line();
+	if (line != NULL)
+		console_line_flush(line);
 	machine_exit(code);
 }

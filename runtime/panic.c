@@ -35,9 +35,18 @@ static _Noreturn void die_with_traceback(uintptr_t pc, uintptr_t fp)
 	machine_exit(2);
 }
 
+/* What the running goroutine printed last, before the report. */
+static void flush_output(void)
+{
+	struct m *mp = this_m();
+	if (mp != NULL && mp->curg != NULL)
+		console_line_flush(&mp->curg->out);
+}
+
 _Noreturn void gopanic_string(const char *msg)
 {
 	arch_irq_save();
+	flush_output();
 	console_printf("panic: %s\n", msg);
 	die_with_traceback((uintptr_t)gopanic_string, arch_current_fp());
 }
@@ -45,6 +54,7 @@ _Noreturn void gopanic_string(const char *msg)
 _Noreturn void gofatal(const char *msg)
 {
 	arch_irq_save();
+	flush_output();
 	console_printf("fatal error: %s\n", msg);
 	die_with_traceback((uintptr_t)gofatal, arch_current_fp());
 }

@@ -71,6 +71,17 @@ struct g *getg(void)
 	return gp;
 }
 
+struct console_line *runtime_console_line(void)
+{
+	unsigned long flags = arch_irq_save();
+	struct m *mp = this_m();
+	struct g *gp = mp != NULL ? mp->curg : NULL;
+	arch_irq_restore(flags);
+	/* With interrupts off this is an interrupt handler or a critical
+	 * section, not the goroutine's own flow of output. */
+	return gp != NULL && arch_irq_flags_enabled(flags) ? &gp->out : NULL;
+}
+
 uint32_t cheaprand(void)
 {
 	struct m *mp = this_m();
@@ -217,6 +228,7 @@ void gopark(bool (*unlockf)(struct g *gp, void *arg), void *arg, const char *rea
 		throw("gopark: not on a goroutine");
 	if (mp->preemptoff != 0)
 		throw("gopark: preemption disabled");
+	console_line_flush(&gp->out);
 	mp->unlockf = unlockf;
 	mp->unlockarg = arg;
 	gp->waitreason = reason;
@@ -588,6 +600,7 @@ void runtime_Goexit(void)
 	struct g *gp = mp->curg;
 	if (gp == NULL)
 		throw("Goexit: not on a goroutine");
+	console_line_flush(&gp->out);
 	if (gp->goid == 1)
 		sched.main_goexited = true;
 	if (!gp->system)

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/console.h"
 #include "kernel/spinlock.h"
 
 struct p;
@@ -76,6 +77,7 @@ struct g {
 	bool preempt;                /* a preemption request (the 10 ms tick) */
 	bool system;                 /* the runtime's own (Go's isSystemGoroutine): not in
 				      * NumGoroutine, in tracebacks only with GOTRACEBACK=system */
+	struct console_line out;     /* its stdio output, a line at a time */
 	struct g *allprev, *allnext; /* allgs, under allglock */
 	bool inallgs;                /* on allgs: live, or dead with its top page mapped */
 };

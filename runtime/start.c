@@ -15,6 +15,7 @@
 #include <gort/runtime.h>
 
 #include "kernel/boot.h"
+#include "kernel/console.h"
 #include "kernel/exit.h"
 #include "kernel/memmap.h"
 #include "runtime/malloc.h"
@@ -61,5 +62,8 @@ _Noreturn void runtime_start(char **env, char **args, int nargs)
 
 _Noreturn void gort_exit(int code)
 {
+	struct console_line *line = runtime_console_line();
+	if (line != NULL)
+		console_line_flush(line);
 	machine_exit(code);
 }

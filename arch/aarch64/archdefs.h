@@ -13,6 +13,7 @@
 #define ARCH_FRAME_RET_OFFSET  8
 
 #ifndef __ASSEMBLER__
+#include <stdbool.h>
 #include <stdint.h>
 
 struct cpu;
@@ -34,6 +35,9 @@ static inline struct cpu *arch_this_cpu(void)
 	return c;
 }
 
+/* DAIF's IRQ mask bit, as mrs reads it. */
+#define AARCH64_DAIF_I 0x80
+
 /* Disables interrupts on this CPU and returns the previous state. */
 static inline unsigned long arch_irq_save(void)
 {
@@ -46,6 +50,13 @@ static inline unsigned long arch_irq_save(void)
 static inline void arch_irq_restore(unsigned long flags)
 {
 	__asm__ volatile("msr daif, %0" : : "r"(flags) : "memory");
+}
+
+/* Whether flags (from arch_irq_save) had interrupts enabled (DAIF.I
+ * clear). */
+static inline bool arch_irq_flags_enabled(unsigned long flags)
+{
+	return (flags & AARCH64_DAIF_I) == 0;
 }
 
 static inline void arch_irq_enable(void)

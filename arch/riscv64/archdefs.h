@@ -60,6 +60,12 @@ static inline void arch_irq_restore(unsigned long flags)
 		__asm__ volatile("csrsi sstatus, 2" : : : "memory");
 }
 
+/* Whether flags (from arch_irq_save) had interrupts enabled. */
+static inline bool arch_irq_flags_enabled(unsigned long flags)
+{
+	return (flags & RISCV_SSTATUS_SIE) != 0;
+}
+
 static inline void arch_irq_enable(void)
 {
 	__asm__ volatile("csrsi sstatus, 2" : : : "memory");

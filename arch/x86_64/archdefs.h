@@ -13,6 +13,7 @@
 #define ARCH_FRAME_RET_OFFSET  8
 
 #ifndef __ASSEMBLER__
+#include <stdbool.h>
 #include <stdint.h>
 
 struct cpu;
@@ -47,6 +48,12 @@ static inline void arch_irq_restore(unsigned long flags)
 {
 	if (flags & X86_RFLAGS_IF)
 		__asm__ volatile("sti" : : : "memory");
+}
+
+/* Whether flags (from arch_irq_save) had interrupts enabled. */
+static inline bool arch_irq_flags_enabled(unsigned long flags)
+{
+	return (flags & X86_RFLAGS_IF) != 0;
 }
 
 static inline void arch_irq_enable(void)

@@ -330,9 +330,11 @@ static void test_race(void)
 	__atomic_store_n(&stop_runner, 1, __ATOMIC_RELEASE);
 	pthread_join(th, NULL);
 	CHECK(ok);
+	/* How the race fell depends on the host's scheduling (a loaded host
+	 * may never interleave the two threads), so it is reported, not
+	 * checked. */
 	printf("race: %d deletes stopped a pending timer, %d came after the firing\n", npending,
 	       nfired_before);
-	CHECK(npending > 0 && nfired_before > 0);
 	free(heap0.heap);
 	free(heap1.heap);
 }
