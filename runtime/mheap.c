@@ -39,6 +39,7 @@
 #include "kernel/pagealloc.h"
 #include "kernel/vm.h"
 #include "runtime/malloc.h"
+#include "runtime/proc.h"
 
 #define HEAP_FREE_LISTS 128
 #define FREEMASK_WORDS  (HEAP_FREE_LISTS / 64)
@@ -295,7 +296,9 @@ static unsigned long lock_with_meta(size_t nspans, size_t words)
 }
 
 /* Maps at least need_pages more pages at the frontier and adds them to the
- * free runs. No lock held; throws when memory or address space runs out. */
+ * free runs. No lock held; throws when memory or address space runs out.
+ * Interrupts are on while it maps (other CPUs' shootdowns need them) but
+ * preemption stays off: the caller's mcache belongs to this CPU. */
 static void mheap_grow(size_t need_pages, unsigned long irqflags)
 {
 	size_t pages = need_pages > GROW_MIN_PAGES ? need_pages : GROW_MIN_PAGES;
@@ -306,9 +309,11 @@ static void mheap_grow(size_t need_pages, unsigned long irqflags)
 	while (mheap.end - mheap.cur < bytes) {
 		spin_unlock_irqrestore(&mheap_lock, flags);
 		size_t rbytes = (bytes + ARENA_SIZE - 1) & ~(ARENA_SIZE - 1);
+		preempt_disable(); /* this CPU's mcache is mid-refill */
 		arch_irq_restore(irqflags);
 		uintptr_t va = vm_reserve(VM_REGION_HEAP, rbytes, ARENA_SIZE);
 		arch_irq_save();
+		preempt_enable();
 		if (va == 0)
 			throw_out_of_memory(need_pages * HEAP_PAGE_SIZE);
 		arena_register(va, rbytes);
@@ -326,6 +331,7 @@ static void mheap_grow(size_t need_pages, unsigned long irqflags)
 	mheap.cur += bytes;
 	spin_unlock_irqrestore(&mheap_lock, flags);
 
+	preempt_disable();
 	arch_irq_restore(irqflags);
 	bool mapped = vm_map(base, bytes, VM_READ | VM_WRITE);
 	if (!mapped && pages != need_pages) {
@@ -333,6 +339,7 @@ static void mheap_grow(size_t need_pages, unsigned long irqflags)
 		mapped = vm_map(base, bytes, VM_READ | VM_WRITE);
 	}
 	arch_irq_save();
+	preempt_enable();
 	if (!mapped)
 		throw_out_of_memory(bytes);
 	flags = lock_with_meta(1, 0);

@@ -655,7 +655,10 @@ void preempt_enable(void)
 {
 	unsigned long flags = arch_irq_save();
 	struct m *mp = this_m();
-	if (--mp->preemptoff == 0 && mp->curg != NULL && mp->curg->preempt)
+	/* With interrupts off the caller is inside a critical section: the
+	 * preemption waits for the next interrupt. */
+	if (--mp->preemptoff == 0 && mp->curg != NULL && mp->curg->preempt &&
+	    arch_irq_flags_enabled(flags))
 		switch_to_scheduler(SWITCH_YIELD);
 	arch_irq_restore(flags);
 }

@@ -119,7 +119,8 @@ _Noreturn void gofatal(const char *msg);
 
 /* Disables and enables preemption of the running goroutine, nested (Go's
  * acquirem/releasem), for runtime code that runs with interrupts on but
- * must stay on one CPU. */
+ * must stay on one CPU. preempt_enable yields to a preemption requested
+ * meanwhile, unless interrupts are off. */
 void preempt_disable(void);
 void preempt_enable(void);
 
