@@ -1,7 +1,7 @@
 /*
  * x86_64 trap and interrupt entry (kernel/arch.h, "Where traps run").
  *
- * Each of the 256 vectors has a stub that pushes a zero where the CPU
+ * Each of the 256 vectors has a short entry that pushes a zero where the CPU
  * pushes no error code (every vector but the eight exceptions that have
  * one), then the vector number. No vector lets the CPU push its frame on
  * the interrupted stack: that stack may be a goroutine's, whose next page
@@ -47,7 +47,7 @@
 #define TRAMPOLINE_WORDS 9
 #define TRAMPOLINE_RSP   56 /* the interrupted %rsp, once %rax and %rcx are pushed */
 #define FRAME_RECORD     16 /* {rbp, rip} above x86_64_trap's frame */
-#define VECTOR_AND_ERROR 16 /* the stub's two words */
+#define VECTOR_AND_ERROR 16 /* the per-vector entry's two words */
 
 	.altmacro
 
