@@ -35,7 +35,12 @@
  * maps every page from the faulting one up (the stack stays contiguous).
  * A fault in the guard page, or just below the reservation with the stack
  * pointer at its bottom (a frame that jumped over the guard page), is a
- * stack overflow: Go's report, a traceback, exit status 2. Code that takes
+ * stack overflow: Go's report, a traceback, exit status 2. x86_64 and
+ * aarch64 code is built with stack-clash protection (Makefile), so a big
+ * frame touches its pages one by one and always meets the guard; riscv64
+ * (no such option in GCC 12) relies on the second test, which misses a
+ * frame of more than STACK_OVERFLOW_SLOP or one landing in a neighbour's
+ * mapped pages. Code that takes
  * the locks vm_map needs probes its stack first (kernel/stack_probe.h).
  */
 #include "runtime/stack.h"
