@@ -327,7 +327,8 @@ static void execute(struct m *mp, struct g *gp, bool inherit)
 		mp->curg = gp;
 		arm_timer(mp, now);
 		arch_context_switch(&mp->g0_sp, gp->sched_sp);
-		mp->curg = NULL;
+		/* curg stays set until gp is parked, queued or freed: checkdead
+		 * on another CPU must not see it nowhere. */
 		switch (mp->switch_why) {
 		case SWITCH_PARK:
 			__atomic_store_n(&gp->status, G_WAITING, __ATOMIC_RELEASE);
@@ -337,15 +338,18 @@ static void execute(struct m *mp, struct g *gp, bool inherit)
 				now = (int64_t)nanotime();
 				continue;
 			}
-			return;
+			break;
 		case SWITCH_YIELD:
 			requeue(gp);
-			return;
+			break;
 		case SWITCH_EXIT:
 			stack_free(gp);
-			return;
+			break;
+		default:
+			throw("execute: bad switch");
 		}
-		throw("execute: bad switch");
+		__atomic_store_n(&mp->curg, NULL, __ATOMIC_RELEASE);
+		return;
 	}
 }
 
@@ -444,6 +448,16 @@ static void retire_p(struct m *mp, struct p *pp)
 	wakep();
 }
 
+/* Whether every one of the GOMAXPROCS ps is idle (retiring ps, idle or
+ * not, do not count). sched.lock held. */
+static bool all_ps_idle(void)
+{
+	for (int i = 0; i < sched.gomaxprocs; i++)
+		if (!allp[i].idle)
+			return false;
+	return true;
+}
+
 /* Halts this CPU until an interrupt, its p (if any) marked idle, after a
  * last look for work under sched.lock. Scheduler context. */
 static void idle(struct m *mp)
@@ -462,9 +476,11 @@ static void idle(struct m *mp)
 			return;
 		}
 		p_set_idle(pp, true);
-		if (sched.npidle == sched.gomaxprocs)
-			checkdead();
 	}
+	/* A CPU without a p checks too: it may have been the last to hold a
+	 * goroutine (a p that retired under it). */
+	if (all_ps_idle())
+		checkdead();
 	spin_unlock(&sched.lock);
 	if (__atomic_load_n(&mp->lockedq_head, __ATOMIC_RELAXED) == NULL) {
 		arm_timer(mp, (int64_t)nanotime());
