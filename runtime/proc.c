@@ -146,7 +146,7 @@ static void arm_timer(struct m *mp, int64_t now)
 			deadline = slice_end;
 	}
 	if (mp->cpu->id == 0) {
-		int64_t trace = schedtrace_tick(INT64_MIN);
+		int64_t trace = schedtrace_next();
 		if (trace < deadline)
 			deadline = trace;
 	}
@@ -726,6 +726,7 @@ _Noreturn void schedinit(void (*main_fn)(void *arg), void *arg)
 		allm[i].p = &allp[i];
 	}
 	schedtrace_init();
+	stack_init();
 	newproc(main_fn, arg, STACK_MAIN_SIZE, STACK_MAIN_INITIAL, 0, false);
 	for (int i = 0; i < ncpu; i++)
 		if (cpus[i].sched != NULL)

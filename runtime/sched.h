@@ -147,9 +147,10 @@ void p_activate(struct p *pp);
 
 /* schedtrace.c */
 void schedtrace_init(void);
-/* Called by CPU 0's timer tick: prints the trace when it is due and
- * returns when the next one is (INT64_MAX: never). */
-int64_t schedtrace_tick(int64_t now);
+/* Called by CPU 0's timer tick: prints the trace when it is due. */
+void schedtrace_tick(int64_t now);
+/* When the next trace is due (INT64_MAX: never); CPU 0 arms for it. */
+int64_t schedtrace_next(void);
 /* Prints "goroutine N [status]:" and a traceback of every goroutine but
  * skip (which the caller printed). */
 void print_goroutines(struct g *skip);

@@ -106,13 +106,17 @@ static void print_trace(int64_t now)
 	spin_unlock_irqrestore(&allglock, flags);
 }
 
-int64_t schedtrace_tick(int64_t now)
+void schedtrace_tick(int64_t now)
 {
-	if (now != INT64_MIN && trace_period != 0 && now >= next_trace) {
-		print_trace(now);
-		while (next_trace <= now)
-			next_trace += trace_period;
-	}
+	if (trace_period == 0 || now < next_trace)
+		return;
+	print_trace(now);
+	while (next_trace <= now)
+		next_trace += trace_period;
+}
+
+int64_t schedtrace_next(void)
+{
 	return next_trace;
 }
 

@@ -96,21 +96,20 @@ static int npending;
 
 static size_t max_size = STACK_DEFAULT_SIZE; /* debug_SetMaxStack; atomic */
 static uint64_t mapped_bytes;                /* atomic */
-static bool max_size_read;                   /* gort.maxstack was applied */
 
 static size_t round_page(size_t n)
 {
 	return (n + PAGE_SIZE - 1) & ~(size_t)(PAGE_SIZE - 1);
 }
 
+void stack_init(void)
+{
+	if (settings.maxstack != 0)
+		max_size = round_page((size_t)settings.maxstack);
+}
+
 size_t stack_max_size(void)
 {
-	if (!__atomic_load_n(&max_size_read, __ATOMIC_ACQUIRE)) {
-		if (settings.maxstack != 0)
-			__atomic_store_n(&max_size, round_page((size_t)settings.maxstack),
-					 __ATOMIC_RELAXED);
-		__atomic_store_n(&max_size_read, true, __ATOMIC_RELEASE);
-	}
 	return __atomic_load_n(&max_size, __ATOMIC_RELAXED);
 }
 

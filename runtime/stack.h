@@ -44,6 +44,9 @@ struct g *stack_alloc(size_t size, size_t initial);
  * its top page. Scheduler context (never on the stack itself). */
 void stack_free(struct g *gp);
 
+/* Applies gort.maxstack. schedinit, before the first goroutine. */
+void stack_init(void);
+
 /* The reservation size for goroutines created from now on
  * (debug_SetMaxStack, gort.maxstack). */
 size_t stack_max_size(void);
