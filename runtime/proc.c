@@ -267,7 +267,9 @@ void goready(struct g *gp)
 
 /* Makes gp (runnable) run again somewhere, after a yield or preemption:
  * the global queue, as in Go, or its CPU's queue if it is wired to one.
- * Scheduler context. */
+ * An idle p is woken for it (Go's goschedImpl): nothing else would wake
+ * one for work that sits in the global queue while every busy CPU keeps
+ * computing. Scheduler context. */
 static void requeue(struct g *gp)
 {
 	__atomic_store_n(&gp->status, G_RUNNABLE, __ATOMIC_RELEASE);
@@ -278,6 +280,7 @@ static void requeue(struct g *gp)
 	spin_lock(&sched.lock);
 	globrunqput(gp);
 	spin_unlock(&sched.lock);
+	wakep();
 }
 
 void lockedq_put(struct m *mp, struct g *gp)
