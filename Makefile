@@ -85,9 +85,20 @@ KSRCS := $(wildcard kernel/*.c runtime/*.c drivers/*.c) \
 	$(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S boot/$(ARCH)/*.c boot/$(ARCH)/*.S)
 KOBJS := $(patsubst %,$(BA)/obj/%.o,$(KSRCS))
 
+# The runtime is compiled for link-time optimization and linked into one
+# relocatable object, optimized as a whole: the scheduler's hot paths
+# cross files (chan.c -> proc.c -> runq.c, timer.c, clock.c), and under
+# emulation every call and return costs a block lookup. Applications and
+# tests link against that object like any other.
+RUNTIME_OBJ := $(BA)/runtime.o
+$(KOBJS): RUNTIME_CFLAGS := -flto
+
+$(RUNTIME_OBJ): $(KOBJS)
+	$(CC) $(GUEST_CFLAGS) -flto=auto -nostdlib -r -flinker-output=nolto-rel -o $@ $(KOBJS)
+
 $(BA)/obj/%.c.o: %.c | $(SETUP)
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+	$(CC) $(GUEST_CFLAGS) $(RUNTIME_CFLAGS) -c $< -o $@
 
 $(BA)/obj/%.S.o: %.S | $(SETUP)
 	@mkdir -p $(@D)
@@ -107,7 +118,7 @@ $(BA)/names/%.o: $(BA)/names/%.c | $(SETUP)
 define link
 	@mkdir -p $(dir $(1))
 	$(CC) $(ARCH_CFLAGS) $(ARCH_LDFLAGS) -nostdlib -static -Wl,--gc-sections \
-		-Wl,--build-id=none -Wl,-L,linker -Wl,-T,linker/$(ARCH).ld -o $(1) $(KOBJS) $(2) \
+		-Wl,--build-id=none -Wl,-L,linker -Wl,-T,linker/$(ARCH).ld -o $(1) $(RUNTIME_OBJ) $(2) \
 		-Wl,--start-group $(GUEST_LIBS) -Wl,--end-group
 	$(if $(filter x86_64,$(ARCH)),,$(OBJCOPY) -O binary $(1) $(basename $(1)).Image)
 endef
@@ -125,20 +136,20 @@ $(BA)/app/$(APP_NAME)/$(basename $(notdir $(s))).o: $(s) | $(SETUP) ; \
 
 .PHONY: app
 app: $(APP_ELF)
-$(APP_ELF): $(KOBJS) $(APP_OBJS) $(BA)/names/$(APP_NAME).o $(LDSCRIPTS)
+$(APP_ELF): $(RUNTIME_OBJ) $(APP_OBJS) $(BA)/names/$(APP_NAME).o $(LDSCRIPTS)
 	$(if $(APP_SRCS),,$(error APP=$(APP): no .c files there))
 	$(call link,$@,$(APP_OBJS) $(BA)/names/$(APP_NAME).o)
 
 # --- tests, benchmarks and the calibration guest: one .c file each --------
 TESTS := $(wildcard tests/qemu/*.c)
 TEST_ELFS := $(patsubst tests/qemu/%.c,$(BA)/tests/%.elf,$(TESTS))
-$(BA)/tests/%.elf: $(BA)/obj/tests/qemu/%.c.o $(BA)/names/%.o $(KOBJS) $(LDSCRIPTS)
+$(BA)/tests/%.elf: $(BA)/obj/tests/qemu/%.c.o $(BA)/names/%.o $(RUNTIME_OBJ) $(LDSCRIPTS)
 	$(call link,$@,$< $(BA)/names/$*.o)
 
-$(BA)/bench/%.elf: $(BA)/obj/bench/%.c.o $(BA)/names/%.o $(KOBJS) $(LDSCRIPTS)
+$(BA)/bench/%.elf: $(BA)/obj/bench/%.c.o $(BA)/names/%.o $(RUNTIME_OBJ) $(LDSCRIPTS)
 	$(call link,$@,$< $(BA)/names/$*.o)
 
-$(BA)/guest/%.elf: $(BA)/obj/tools/guest/%.c.o $(BA)/names/%.o $(KOBJS) $(LDSCRIPTS)
+$(BA)/guest/%.elf: $(BA)/obj/tools/guest/%.c.o $(BA)/names/%.o $(RUNTIME_OBJ) $(LDSCRIPTS)
 	$(call link,$@,$< $(BA)/names/$*.o)
 
 CALIBRATION := $(B)/x86_64/guest/calibrate.elf

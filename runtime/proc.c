@@ -22,7 +22,9 @@
  * (arch_idle) with its timer armed for the p's next timer; goready on
  * another CPU wakes one idle p (wakep) with an IPI, unless a woken CPU is
  * already looking for work (nmspinning), which keeps a burst of wakeups
- * from waking every CPU. When the last p goes idle with no timer pending
+ * from waking every CPU. A woken CPU that finds nothing keeps looking for
+ * SPIN_POLL_NS before it halts, so a steady trickle of work (a pair of
+ * goroutines talking over a channel) does not cost an IPI each time. When the last p goes idle with no timer pending
  * anywhere, every goroutine is blocked forever: checkdead reports Go's
  * deadlock.
  *
@@ -57,6 +59,14 @@ struct m allm[MAX_CPUS];
 int ncpu;
 struct spinlock allglock = SPINLOCK_INIT;
 struct g *allgs;
+
+/* How long a CPU woken to look for work (spinning) keeps looking before
+ * it halts. While one CPU spins, wakep sends no IPI, and an IPI with the
+ * halt and wakeup around it costs microseconds of both CPUs' time under a
+ * hypervisor or emulator (Linux's haltpoll polls 200 us for the same
+ * reason); a pair of goroutines handing work back and forth would
+ * otherwise wake the idle CPU every few round trips for nothing. */
+#define SPIN_POLL_NS 200000
 
 static bool asyncpreemptoff; /* GODEBUG=asyncpreemptoff=1; set before the scheduler starts */
 
@@ -232,7 +242,6 @@ void gopark(bool (*unlockf)(struct g *gp, void *arg), void *arg, const char *rea
 	mp->unlockf = unlockf;
 	mp->unlockarg = arg;
 	gp->waitreason = reason;
-	gp->waitsince = (int64_t)nanotime();
 	switch_to_scheduler(SWITCH_PARK);
 }
 
@@ -312,12 +321,14 @@ static struct g *lockedq_get(struct m *mp)
 	return gp;
 }
 
-/* Runs gp on this CPU until it switches back, then acts on why.
- * Scheduler context. */
-static void execute(struct m *mp, struct g *gp, bool inherit)
+/* Runs gp on this CPU, from now (nanotime), until it switches back, then
+ * acts on why; returns the time it switched back. One clock read per
+ * switch serves the parked goroutine's waitsince, the timers and the next
+ * goroutine's slice: under emulation a clock read costs as much as a
+ * tenth of the switch. Scheduler context. */
+static int64_t execute(struct m *mp, struct g *gp, bool inherit, int64_t now)
 {
 	struct p *pp = mp->p;
-	int64_t now = (int64_t)nanotime();
 	if (pp != NULL && !inherit) {
 		pp->schedtick++;
 		pp->slicestart = now;
@@ -330,15 +341,16 @@ static void execute(struct m *mp, struct g *gp, bool inherit)
 		mp->curg = gp;
 		arm_timer(mp, now);
 		arch_context_switch(&mp->g0_sp, gp->sched_sp);
+		now = (int64_t)nanotime();
 		/* curg stays set until gp is parked, queued or freed: checkdead
 		 * on another CPU must not see it nowhere. */
 		switch (mp->switch_why) {
 		case SWITCH_PARK:
+			gp->waitsince = now;
 			__atomic_store_n(&gp->status, G_WAITING, __ATOMIC_RELEASE);
 			if (mp->unlockf != NULL && !mp->unlockf(gp, mp->unlockarg)) {
 				/* The wait is already over: run it again. */
 				gp->waitreason = NULL;
-				now = (int64_t)nanotime();
 				continue;
 			}
 			break;
@@ -352,7 +364,7 @@ static void execute(struct m *mp, struct g *gp, bool inherit)
 			throw("execute: bad switch");
 		}
 		__atomic_store_n(&mp->curg, NULL, __ATOMIC_RELEASE);
-		return;
+		return now;
 	}
 }
 
@@ -366,6 +378,7 @@ static void stop_spinning(struct m *mp)
 	if (!mp->spinning)
 		return;
 	mp->spinning = false;
+	mp->spin_until = 0;
 	if (__atomic_sub_fetch(&sched.nmspinning, 1, __ATOMIC_ACQ_REL) == 0)
 		wakep();
 }
@@ -467,6 +480,19 @@ static void idle(struct m *mp)
 {
 	struct p *pp = mp->p;
 	if (mp->spinning) {
+		int64_t now = (int64_t)nanotime();
+		if (mp->spin_until == 0)
+			mp->spin_until = now + SPIN_POLL_NS;
+		if (now < mp->spin_until) {
+			/* Keep looking, with a window for interrupts (this
+			 * CPU's timer, a shootdown) between looks. */
+			arch_irq_enable();
+			for (int k = 0; k < SPIN_RELAX_BATCH; k++)
+				arch_cpu_relax();
+			arch_irq_save();
+			return;
+		}
+		mp->spin_until = 0;
 		mp->spinning = false;
 		__atomic_sub_fetch(&sched.nmspinning, 1, __ATOMIC_ACQ_REL);
 		if (any_work())
@@ -501,9 +527,10 @@ static void idle(struct m *mp)
 }
 
 /* The next goroutine for this CPU; halts until there is one. Sets
- * *inherit when it inherits the current time slice (runnext).
- * Scheduler context. */
-static struct g *findrunnable(struct m *mp, bool *inherit)
+ * *inherit when it inherits the current time slice (runnext); *now is
+ * the time (nanotime), brought up to date when it waited. Scheduler
+ * context. */
+static struct g *findrunnable(struct m *mp, bool *inherit, int64_t *now)
 {
 	struct g *gp;
 	for (;;) {
@@ -517,15 +544,17 @@ static struct g *findrunnable(struct m *mp, bool *inherit)
 			if (allp[mp->cpu->id].active && !allp[mp->cpu->id].retiring)
 				mp->p = &allp[mp->cpu->id];
 			spin_unlock(&sched.lock);
-			if (mp->p == NULL)
+			if (mp->p == NULL) {
 				idle(mp);
+				*now = (int64_t)nanotime();
+			}
 			continue;
 		}
 		if (__atomic_load_n(&pp->retiring, __ATOMIC_ACQUIRE)) {
 			retire_p(mp, pp);
 			continue;
 		}
-		timers_run(&pp->timers, (int64_t)nanotime());
+		timers_run(&pp->timers, *now);
 		if (pp->schedtick % GLOBAL_QUEUE_TICK == 0 &&
 		    __atomic_load_n(&sched.runqsize, __ATOMIC_RELAXED) != 0) {
 			spin_lock(&sched.lock);
@@ -548,6 +577,7 @@ static struct g *findrunnable(struct m *mp, bool *inherit)
 		if (gp != NULL)
 			break;
 		idle(mp);
+		*now = (int64_t)nanotime();
 	}
 	stop_spinning(mp);
 	return gp;
@@ -557,10 +587,11 @@ static struct g *findrunnable(struct m *mp, bool *inherit)
 static _Noreturn void schedule_loop(void)
 {
 	struct m *mp = this_m();
+	int64_t now = (int64_t)nanotime();
 	for (;;) {
 		bool inherit;
-		struct g *gp = findrunnable(mp, &inherit);
-		execute(mp, gp, inherit);
+		struct g *gp = findrunnable(mp, &inherit, &now);
+		now = execute(mp, gp, inherit, now);
 	}
 }
 

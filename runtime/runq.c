@@ -148,7 +148,8 @@ static uint32_t runqgrab(struct p *pp, struct p *victim, bool stealnext)
 				    __atomic_load_n(&victim->nswitch, __ATOMIC_RELAXED);
 				uint64_t until = nanotime() + STEAL_RUNNEXT_WAIT_NS;
 				while (nanotime() < until)
-					arch_cpu_relax();
+					for (int k = 0; k < SPIN_RELAX_BATCH; k++)
+						arch_cpu_relax();
 				if (__atomic_load_n(&victim->nswitch, __ATOMIC_RELAXED) != switches)
 					return 0;
 			}

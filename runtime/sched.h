@@ -80,6 +80,7 @@ struct m {
 	uint64_t rand;       /* cheaprand state */
 	int preemptoff;      /* preempt_disable nesting */
 	bool spinning;       /* woken by wakep to look for work (counted in sched.nmspinning) */
+	int64_t spin_until;  /* while spinning and finding nothing: when it gives up (0: unset) */
 	bool halted;         /* in arch_idle (schedtrace's idle threads) */
 	int64_t timer_armed; /* the nanotime() deadline this CPU's timer is set for */
 
@@ -88,6 +89,12 @@ struct m {
 	struct spinlock lockedq_lock;
 	struct g *lockedq_head, *lockedq_tail;
 };
+
+/* Spin-wait loops in the scheduler pause this many times between looks at
+ * the clock or at shared state: a clock read costs far more than a pause
+ * under emulation, and shared state read in a tight loop slows the CPU
+ * that writes it (on hardware, by taking its cache line away). */
+#define SPIN_RELAX_BATCH 64
 
 /* Global scheduler state. lock is taken with interrupts off; it protects
  * the global run queue, the ps' idle/active/retiring flags, npidle and
