@@ -185,6 +185,8 @@ UNITFLAGS_spinlock_test := -Iarch/$(shell uname -m) -pthread
 UNIT_run_accel_test := $(filter-out tools/gort-run.c,$(wildcard tools/run_*.c)) tools/host.c
 UNIT_run_console_test := $(UNIT_run_accel_test)
 UNIT_run_qemu_args_test := $(UNIT_run_accel_test)
+UNIT_run_addr2line_test := $(UNIT_run_accel_test)
+UNITFLAGS_run_addr2line_test := -fno-pie -no-pie
 UNIT_test_directives_test := tools/test_directives.c tools/host.c
 UNIT_sizeclass_test := runtime/sizeclasses.c
 # The allocator's tests run it on the host: kernel services from

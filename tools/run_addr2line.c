@@ -4,6 +4,11 @@
  * Replies are read with a deadline: the first lookup on a large image makes addr2line
  * load its DWARF, which takes a moment, but a stuck addr2line must not stall the console.
  * The file part of a reply may carry " (discriminator N)", which is dropped.
+ *
+ * A pc inside inlined code answers with one function/file pair per inlining level,
+ * innermost first (-i), so a reply has no fixed length: each lookup is followed by the
+ * address 0, and with -a every answer starts with its address, so the reply to a pc ends
+ * where the line "0x0...0" of the sentinel's begins (a function name never starts "0x").
  */
 #define _GNU_SOURCE
 #include "tools/run_addr2line.h"
@@ -31,7 +36,7 @@ void addr2line_init(struct addr2line *a, const char *image)
 static bool start(struct addr2line *a)
 {
 	int in[2], out[2];
-	char *argv[] = {"addr2line", "-f", "-e", (char *)a->image, NULL};
+	char *argv[] = {"addr2line", "-a", "-f", "-i", "-e", (char *)a->image, NULL};
 
 	if (pipe2(in, O_CLOEXEC) != 0)
 		return false;
@@ -86,33 +91,63 @@ static bool read_line(struct addr2line *a, char *out, size_t n, double deadline)
 	}
 }
 
+/* Appends text to out (n bytes, *used taken), truncating at the end. */
+static void append(char *out, size_t n, size_t *used, const char *text)
+{
+	int w = snprintf(out + *used, n - *used, "%s", text);
+	if (w > 0)
+		*used += (size_t)w < n - *used ? (size_t)w : n - *used - 1;
+}
+
+/* Appends one level of an answer: "func at file", or func when the file is unknown. */
+static void append_frame(char *out, size_t n, size_t *used, const char *func, char *file)
+{
+	char *disc = strstr(file, " (discriminator ");
+	if (disc != NULL)
+		*disc = '\0';
+	append(out, n, used, func);
+	if (strncmp(file, "??:", 3) != 0) {
+		append(out, n, used, " at ");
+		append(out, n, used, file);
+	}
+}
+
 bool addr2line_symbolize(void *ctx, uint64_t pc, char *out, size_t n)
 {
 	struct addr2line *a = ctx;
-	char req[32], func[512], file[1024], *disc;
+	char req[40], func[512], file[1024];
 	double deadline = proc_now() + REPLY_TIMEOUT_MS / 1000.0;
+	size_t used = 0;
 	int len;
 
-	if (a->dead || (a->pid == 0 && !start(a))) {
+	if (n == 0 || a->dead || (a->pid == 0 && !start(a))) {
 		a->dead = true;
 		return false;
 	}
-	len = snprintf(req, sizeof req, "0x%llx\n", (unsigned long long)pc);
-	if (write(a->to, req, (size_t)len) != len || !read_line(a, func, sizeof func, deadline) ||
-	    !read_line(a, file, sizeof file, deadline)) {
-		a->dead = true;
-		return false;
+	out[0] = '\0';
+	len = snprintf(req, sizeof req, "0x%llx\n0\n", (unsigned long long)pc);
+	if (write(a->to, req, (size_t)len) != len || !read_line(a, func, sizeof func, deadline))
+		goto broken; /* that was the echo of pc */
+	for (;;) {
+		if (!read_line(a, func, sizeof func, deadline))
+			goto broken;
+		if (strncmp(func, "0x", 2) == 0)
+			break; /* the sentinel's echo */
+		if (!read_line(a, file, sizeof file, deadline))
+			goto broken;
+		if (strcmp(func, "??") == 0)
+			continue;
+		if (used > 0)
+			append(out, n, &used, ", inlined in ");
+		append_frame(out, n, &used, func, file);
 	}
-	if (strcmp(func, "??") == 0)
-		return false;
-	disc = strstr(file, " (discriminator ");
-	if (disc != NULL)
-		*disc = '\0';
-	if (strncmp(file, "??:", 3) == 0)
-		snprintf(out, n, "%s", func);
-	else
-		snprintf(out, n, "%s at %s", func, file);
-	return true;
+	/* The sentinel's own answer, "??" and "??:0". */
+	if (!read_line(a, func, sizeof func, deadline) || !read_line(a, file, sizeof file, deadline))
+		goto broken;
+	return used > 0;
+broken:
+	a->dead = true;
+	return false;
 }
 
 void addr2line_close(struct addr2line *a)

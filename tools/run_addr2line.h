@@ -1,12 +1,14 @@
 /*
- * run_addr2line.h - symbolizing guest PCs with one long-lived `addr2line -f -e IMAGE`.
+ * run_addr2line.h - symbolizing guest PCs with one long-lived `addr2line -a -f -i -e IMAGE`.
  *
  * The process starts at the first lookup (most runs print no backtrace), then serves every
- * later one over two pipes: the runner writes "0x<pc>\n", addr2line answers with exactly
- * two lines, the function ("??" when unknown) and "file:line" ("??:0" or "??:?" when
- * unknown). addr2line flushes after each address, so a lookup is one round trip. If it
- * cannot start, dies, or takes more than a few seconds to answer, symbolization is turned
- * off for the rest of the run and backtrace lines pass through unchanged.
+ * later one over two pipes: the runner writes "0x<pc>\n0\n", addr2line (-a -f -i) echoes
+ * each address and answers it with two lines per inlining level, innermost first: the
+ * function ("??" when unknown) and "file:line" ("??:0" or "??:?" when unknown); the
+ * sentinel 0 marks the end of the reply. addr2line flushes after each address, so a
+ * lookup is one round trip. If it cannot start, dies, or takes more than a few seconds to
+ * answer, symbolization is turned off for the rest of the run and backtrace lines pass
+ * through unchanged.
  */
 #ifndef GORT_TOOLS_RUN_ADDR2LINE_H
 #define GORT_TOOLS_RUN_ADDR2LINE_H
@@ -27,7 +29,8 @@ struct addr2line {
 
 void addr2line_init(struct addr2line *a, const char *image);
 
-/* A console_symbolize_fn (ctx is the struct addr2line): "function at file:line". */
+/* A console_symbolize_fn (ctx is the struct addr2line): "function at file:line", and for
+ * a pc in inlined code ", inlined in caller at file:line" for each level out. */
 bool addr2line_symbolize(void *ctx, uint64_t pc, char *out, size_t n);
 
 /* Close the pipes and reap the process. */
