@@ -21,6 +21,11 @@
  * memory back while their address space is reused. Each p keeps a small
  * cache of warm stacks of its own (struct stack_cache, Go's p.gFree), so
  * a goroutine that exits and one that starts on the same p take no lock.
+ * The warm list is a stack of batches of up to STACK_BATCH stacks, each
+ * batch an array kept in the free stack area of its first stack's top
+ * page (which is handed out last): a p's cache trades half of itself with
+ * the list by copying one array, touching one stack's page rather than
+ * every stack's, which matters when a million goroutines start and exit.
  * A dead goroutine's g stays on allgs (as G_DEAD) while its page is
  * mapped, so reuse needs no list update either. Unmapping needs a TLB
  * shootdown (an IPI to every CPU), so stacks to unmap wait in a batch of
@@ -79,11 +84,21 @@ struct cold_stack {
 	struct cold_stack *next;
 };
 
+/* Half a p's cache: the unit the cache and the warm list trade in. */
+#define STACK_BATCH (STACK_CACHE_MAX / 2)
+
+/* Warm stacks gs[0..n), kept in gs[0]'s top page below its struct g. */
+struct warm_batch {
+	struct warm_batch *next;
+	int n;
+	struct g *gs[STACK_BATCH];
+};
+
 struct stack_list {
-	size_t size;    /* 0: unused entry */
-	struct g *warm; /* linked through schedlink */
+	size_t size; /* 0: unused entry */
+	struct warm_batch *warm;
 	struct cold_stack *cold;
-	int nwarm;
+	int nwarm; /* stacks in the warm batches */
 };
 
 /* Protected by stack_lock, taken with interrupts off. */
@@ -148,12 +163,56 @@ static struct stack_list *list_for(size_t size)
 	return NULL;
 }
 
-static struct g *pop(struct g **list)
+/* Where the warm batch carried by dead stack gp lives: the top of its
+ * free stack area. */
+static struct warm_batch *batch_in(struct g *gp)
 {
-	struct g *gp = *list;
-	if (gp != NULL)
-		*list = gp->schedlink;
+	return (struct warm_batch *)((gp->stack_hi - sizeof(struct warm_batch)) & ~(uintptr_t)15);
+}
+
+/* The warm list operations; stack_lock held, nwarm is the caller's. */
+static void warm_push(struct stack_list *l, struct g *gp)
+{
+	struct warm_batch *b = l->warm;
+	if (b == NULL || b->n == STACK_BATCH) {
+		b = batch_in(gp);
+		b->next = l->warm;
+		b->n = 0;
+		l->warm = b;
+	}
+	b->gs[b->n++] = gp;
+}
+
+static struct g *warm_pop(struct stack_list *l)
+{
+	struct warm_batch *b = l->warm;
+	if (b == NULL)
+		return NULL;
+	struct g *gp = b->gs[--b->n];
+	if (b->n == 0)
+		l->warm = b->next; /* gp is gs[0], the batch's carrier */
 	return gp;
+}
+
+static void warm_push_batch(struct stack_list *l, struct g **gs, int n)
+{
+	struct warm_batch *b = batch_in(gs[0]);
+	memcpy(b->gs, gs, (size_t)n * sizeof *gs);
+	b->n = n;
+	b->next = l->warm;
+	l->warm = b;
+}
+
+/* Takes the top batch into gs; returns how many stacks it held. */
+static int warm_pop_batch(struct stack_list *l, struct g **gs)
+{
+	struct warm_batch *b = l->warm;
+	if (b == NULL)
+		return 0;
+	int n = b->n;
+	memcpy(gs, b->gs, (size_t)n * sizeof *gs);
+	l->warm = b->next;
+	return n;
 }
 
 /* A fresh reservation of size bytes, nothing mapped; 0 when the region is
@@ -209,8 +268,8 @@ static struct stack_cache *this_cache(void)
 	return mp != NULL && mp->p != NULL ? &mp->p->stackcache : NULL;
 }
 
-/* Takes a warm stack of size from c, refilling c with up to half its
- * capacity from the global warm list when it is empty. Interrupts off. */
+/* Takes a warm stack of size from c, refilling c with a batch from the
+ * global warm list when it is empty. Interrupts off. */
 static struct g *cache_get(struct stack_cache *c, size_t size)
 {
 	if (c->size != size) {
@@ -221,21 +280,13 @@ static struct g *cache_get(struct stack_cache *c, size_t size)
 	if (c->n == 0) {
 		spin_lock(&stack_lock);
 		struct stack_list *l = list_for(size);
-		struct g *gp;
-		while (l != NULL && c->n < STACK_CACHE_MAX / 2 && (gp = pop(&l->warm)) != NULL) {
-			l->nwarm--;
-			gp->schedlink = c->list;
-			c->list = gp;
-			c->n++;
+		if (l != NULL) {
+			c->n = warm_pop_batch(l, c->gs);
+			l->nwarm -= c->n;
 		}
 		spin_unlock(&stack_lock);
 	}
-	struct g *gp = c->list;
-	if (gp != NULL) {
-		c->list = gp->schedlink;
-		c->n--;
-	}
-	return gp;
+	return c->n != 0 ? c->gs[--c->n] : NULL;
 }
 
 struct g *stack_alloc(size_t size, size_t initial)
@@ -253,7 +304,7 @@ struct g *stack_alloc(size_t size, size_t initial)
 	flags = spin_lock_irqsave(&stack_lock);
 	struct stack_list *l = list_for(size);
 	uintptr_t base = 0;
-	if (initial == PAGE_SIZE && l != NULL && (gp = pop(&l->warm)) != NULL) {
+	if (initial == PAGE_SIZE && l != NULL && (gp = warm_pop(l)) != NULL) {
 		l->nwarm--;
 		spin_unlock_irqrestore(&stack_lock, flags);
 		return g_reuse(gp);
@@ -331,8 +382,7 @@ static void free_batch(struct g **batch, int n)
 		flags = spin_lock_irqsave(&stack_lock);
 		struct stack_list *l = list_for(sizes[i]);
 		if (warm[i]) {
-			batch[i]->schedlink = l->warm;
-			l->warm = batch[i];
+			warm_push(l, batch[i]);
 		} else if (l != NULL) {
 			rec->next = l->cold;
 			l->cold = rec;
@@ -353,8 +403,7 @@ static void global_free(struct g *gp)
 	unsigned long flags = spin_lock_irqsave(&stack_lock);
 	struct stack_list *l = list_for(gp->stack_size);
 	if (gp->stack_mapped_lo == top_page && l != NULL && l->nwarm < STACK_WARM_MAX) {
-		gp->schedlink = l->warm;
-		l->warm = gp;
+		warm_push(l, gp);
 		l->nwarm++;
 		spin_unlock_irqrestore(&stack_lock, flags);
 		return;
@@ -382,17 +431,23 @@ void stack_free(struct g *gp)
 	}
 	c->size = gp->stack_size;
 	if (c->n == STACK_CACHE_MAX) {
-		/* Full: half goes back to the global lists. */
-		while (c->n > STACK_CACHE_MAX / 2) {
-			struct g *old = c->list;
-			c->list = old->schedlink;
-			c->n--;
-			global_free(old);
+		/* Full: half goes back to the global lists, as one batch if
+		 * the warm list has room. */
+		c->n -= STACK_BATCH;
+		struct g **half = &c->gs[c->n];
+		unsigned long flags = spin_lock_irqsave(&stack_lock);
+		struct stack_list *l = list_for(c->size);
+		bool room = l != NULL && l->nwarm + STACK_BATCH <= STACK_WARM_MAX;
+		if (room) {
+			warm_push_batch(l, half, STACK_BATCH);
+			l->nwarm += STACK_BATCH;
 		}
+		spin_unlock_irqrestore(&stack_lock, flags);
+		if (!room)
+			for (int i = 0; i < STACK_BATCH; i++)
+				global_free(half[i]);
 	}
-	gp->schedlink = c->list;
-	c->list = gp;
-	c->n++;
+	c->gs[c->n++] = gp;
 }
 
 /* Go's stack overflow report, from the page-fault handler. */

@@ -24,12 +24,13 @@
 
 /* A p's own dead stacks of one size, top page mapped, taken and given
  * back without a lock (Go's p.gFree); it trades halves with the global
- * lists when it runs dry or full. Only the p's CPU, interrupts off. */
+ * lists when it runs dry or full, as one batch, without touching the
+ * stacks themselves. Only the p's CPU, interrupts off. */
 #define STACK_CACHE_MAX 64
 struct stack_cache {
-	size_t size;    /* the reservation size it holds */
-	struct g *list; /* linked through schedlink */
+	size_t size; /* the reservation size it holds */
 	int n;
+	struct g *gs[STACK_CACHE_MAX];
 };
 
 /* A zeroed struct g at the top of a new (or reused) reservation of size
