@@ -96,11 +96,12 @@ $(KOBJS): RUNTIME_CFLAGS := -flto
 $(RUNTIME_OBJ): $(KOBJS)
 	$(CC) $(GUEST_CFLAGS) -flto=auto -nostdlib -r -flinker-output=nolto-rel -o $@ $(KOBJS)
 
-$(BA)/obj/%.c.o: %.c | $(SETUP)
+# Objects depend on this file too: a change of flags rebuilds them.
+$(BA)/obj/%.c.o: %.c Makefile | $(SETUP)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) $(RUNTIME_CFLAGS) -c $< -o $@
 
-$(BA)/obj/%.S.o: %.S | $(SETUP)
+$(BA)/obj/%.S.o: %.S Makefile | $(SETUP)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -c $< -o $@
 
