@@ -91,8 +91,23 @@ void waitq_remove(struct waitq *q, struct sudog *sg)
 
 static void copy_value(void *dst, const void *src, size_t size)
 {
-	if (size != 0 && dst != NULL)
+	if (size == 0 || dst == NULL)
+		return;
+	/* The common element sizes as single moves: a call to memmove
+	 * costs more than the rest of a hand-off under emulation. */
+	switch (size) {
+	case 4:
+		memcpy(dst, src, 4);
+		return;
+	case 8:
+		memcpy(dst, src, 8);
+		return;
+	case 16:
+		memcpy(dst, src, 16);
+		return;
+	default:
 		memmove(dst, src, size);
+	}
 }
 
 void chan_zero(void *dst, size_t size)

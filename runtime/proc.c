@@ -238,7 +238,8 @@ void gopark(bool (*unlockf)(struct g *gp, void *arg), void *arg, const char *rea
 		throw("gopark: not on a goroutine");
 	if (mp->preemptoff != 0)
 		throw("gopark: preemption disabled");
-	console_line_flush(&gp->out);
+	if (gp->out.len != 0)
+		console_line_flush(&gp->out);
 	mp->unlockf = unlockf;
 	mp->unlockarg = arg;
 	gp->waitreason = reason;

@@ -7,11 +7,13 @@
  *   sp + 8     ra, where the switch returns: the resume pc
  *   sp + 16    s1-s11
  *   sp + 104   fs0-fs11 (the lp64d ABI's callee-saved FP registers)
- *   sp + 200   padding, so the record keeps sp 16-byte aligned
+ *   sp + 200   fcsr
  *
- * That is all the ABI asks a callee to preserve; the caller-saved
- * registers are dead across the call, and fcsr's rounding mode and flags
- * are not preserved by calls either. tp, the per-CPU pointer, is never
+ * The registers are all the ABI asks a callee to preserve; the
+ * caller-saved ones are dead across the call. fcsr (rounding mode and
+ * exception flags) is the goroutine's floating-point environment, which
+ * the psABI and C11 give thread storage duration; it is written back only
+ * when it differs, as writing it costs far more than reading. tp, the per-CPU pointer, is never
  * touched: a context may resume on another CPU.
  *
  * arch_context_make writes the same record with ra = context_start,
@@ -24,6 +26,7 @@
 #define CONTEXT_RA   8
 #define CONTEXT_S(n) (8 + (n) * 8)   /* s1-s11 */
 #define CONTEXT_FS(n) (104 + (n) * 8) /* fs0-fs11 */
+#define CONTEXT_FCSR 200
 #define CONTEXT_SIZE 208
 #define STACK_ALIGN  16
 
@@ -42,8 +45,14 @@ arch_context_switch:
 	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11
 	fsd	fs\n, CONTEXT_FS(\n)(sp)
 	.endr
+	frcsr	t0
+	sd	t0, CONTEXT_FCSR(sp)
 	sd	sp, 0(a0)
 	mv	sp, a1
+	ld	t1, CONTEXT_FCSR(sp)
+	beq	t0, t1, 1f
+	fscsr	t1
+1:
 	ld	s0, CONTEXT_S0(sp)
 	ld	ra, CONTEXT_RA(sp)
 	.irp n, 1,2,3,4,5,6,7,8,9,10,11

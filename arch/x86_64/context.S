@@ -5,9 +5,10 @@
  * A suspended context is its stack pointer; at it lies a frame of
  * CONTEXT_SIZE bytes holding what the SysV ABI makes callee-saved:
  *
- *   sp + 0   MXCSR (4 bytes) and, at +4, the x87 control word (2 bytes):
- *            the ABI's callee-saved floating-point control state (every
- *            XMM register is caller-saved)
+ *   sp + 0   MXCSR (4 bytes) and, at +4, the x87 control word (2 bytes,
+ *            then 2 zero bytes, so the slot compares as one word): the
+ *            ABI's callee-saved floating-point control state (every XMM
+ *            register is caller-saved)
  *   sp + 8   r15
  *   sp + 16  r14
  *   sp + 24  r13
@@ -58,14 +59,20 @@ arch_context_switch:
 	pushq %r13
 	pushq %r14
 	pushq %r15
-	subq $FP_CONTROL_SLOT, %rsp
+	pushq $0
 	stmxcsr CONTEXT_MXCSR(%rsp)
 	fnstcw CONTEXT_FCW(%rsp)
+	movq (%rsp), %rax
 	movq %rsp, (%rdi)
 	movq %rsi, %rsp
+	/* Loading the control state is skipped when it is already right
+	 * (nearly always: the defaults), as it costs a helper call under
+	 * emulation and a pipeline drain on some hardware. */
+	cmpq CONTEXT_MXCSR(%rsp), %rax
+	je 1f
 	ldmxcsr CONTEXT_MXCSR(%rsp)
 	fldcw CONTEXT_FCW(%rsp)
-	addq $FP_CONTROL_SLOT, %rsp
+1:	addq $FP_CONTROL_SLOT, %rsp
 	popq %r15
 	popq %r14
 	popq %r13
