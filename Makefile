@@ -91,7 +91,9 @@ KOBJS := $(patsubst %,$(BA)/obj/%.o,$(KSRCS))
 # emulation every call and return costs a block lookup. Applications and
 # tests link against that object like any other.
 RUNTIME_OBJ := $(BA)/runtime.o
-$(KOBJS): RUNTIME_CFLAGS := -flto
+# GORT_SRCDIR: where the runtime's sources are, so tracebacks can tell
+# its frames from the program's.
+$(KOBJS): RUNTIME_CFLAGS := -flto -DGORT_SRCDIR='"$(CURDIR)"'
 
 $(RUNTIME_OBJ): $(KOBJS)
 	$(CC) $(GUEST_CFLAGS) -flto=auto -nostdlib -r -flinker-output=nolto-rel -o $@ $(KOBJS)
@@ -114,13 +116,24 @@ $(BA)/names/%.o: $(BA)/names/%.c | $(SETUP)
 	$(CC) $(GUEST_CFLAGS) -c $< -o $@
 
 # link(image, objects): the image from the runtime, the app's objects and
-# the libraries; the Image form (Linux boot header, for U-Boot booti) on
-# aarch64 and riscv64.
+# the libraries, linked twice: the symbol table built from the first link's
+# DWARF (tools/gort-symtab) goes into the second link's .gort_symtab
+# section, which follows the code, and gort-symtab check verifies that no
+# function moved. Then the Image form (Linux boot header, for U-Boot
+# booti) on aarch64 and riscv64.
+LINK_IMAGE = $(CC) $(ARCH_CFLAGS) $(ARCH_LDFLAGS) -nostdlib -static -Wl,--gc-sections \
+	-Wl,--build-id=none -Wl,-L,linker -Wl,-T,linker/$(ARCH).ld
 define link
 	@mkdir -p $(dir $(1))
-	$(CC) $(ARCH_CFLAGS) $(ARCH_LDFLAGS) -nostdlib -static -Wl,--gc-sections \
-		-Wl,--build-id=none -Wl,-L,linker -Wl,-T,linker/$(ARCH).ld -o $(1) $(RUNTIME_OBJ) $(2) \
+	$(LINK_IMAGE) -o $(1).pass1 $(RUNTIME_OBJ) $(2) -Wl,--start-group $(GUEST_LIBS) -Wl,--end-group
+	$(B)/tools/gort-symtab build $(1).pass1 $(1).symtab
+	printf '\t.section .gort_symtab, "a"\n\t.incbin "%s"\n\t.section .note.GNU-stack, "", %%progbits\n' \
+		'$(1).symtab' > $(1).symtab.S
+	$(CC) $(ARCH_CFLAGS) -c $(1).symtab.S -o $(1).symtab.o
+	$(LINK_IMAGE) -o $(1) $(RUNTIME_OBJ) $(2) $(1).symtab.o \
 		-Wl,--start-group $(GUEST_LIBS) -Wl,--end-group
+	rm -f $(1).pass1 $(1).symtab $(1).symtab.S $(1).symtab.o
+	$(B)/tools/gort-symtab check $(1) || { rm -f $(1); exit 1; }
 	$(if $(filter x86_64,$(ARCH)),,$(OBJCOPY) -O binary $(1) $(basename $(1)).Image)
 endef
 
@@ -137,20 +150,24 @@ $(BA)/app/$(APP_NAME)/$(basename $(notdir $(s))).o: $(s) | $(SETUP) ; \
 
 .PHONY: app
 app: $(APP_ELF)
-$(APP_ELF): $(RUNTIME_OBJ) $(APP_OBJS) $(BA)/names/$(APP_NAME).o $(LDSCRIPTS)
+$(APP_ELF): $(RUNTIME_OBJ) $(APP_OBJS) $(BA)/names/$(APP_NAME).o $(LDSCRIPTS) \
+		$(B)/tools/gort-symtab
 	$(if $(APP_SRCS),,$(error APP=$(APP): no .c files there))
 	$(call link,$@,$(APP_OBJS) $(BA)/names/$(APP_NAME).o)
 
 # --- tests, benchmarks and the calibration guest: one .c file each --------
 TESTS := $(wildcard tests/qemu/*.c)
 TEST_ELFS := $(patsubst tests/qemu/%.c,$(BA)/tests/%.elf,$(TESTS))
-$(BA)/tests/%.elf: $(BA)/obj/tests/qemu/%.c.o $(BA)/names/%.o $(RUNTIME_OBJ) $(LDSCRIPTS)
+$(BA)/tests/%.elf: $(BA)/obj/tests/qemu/%.c.o $(BA)/names/%.o $(RUNTIME_OBJ) $(LDSCRIPTS) \
+		$(B)/tools/gort-symtab
 	$(call link,$@,$< $(BA)/names/$*.o)
 
-$(BA)/bench/%.elf: $(BA)/obj/bench/%.c.o $(BA)/names/%.o $(RUNTIME_OBJ) $(LDSCRIPTS)
+$(BA)/bench/%.elf: $(BA)/obj/bench/%.c.o $(BA)/names/%.o $(RUNTIME_OBJ) $(LDSCRIPTS) \
+		$(B)/tools/gort-symtab
 	$(call link,$@,$< $(BA)/names/$*.o)
 
-$(BA)/guest/%.elf: $(BA)/obj/tools/guest/%.c.o $(BA)/names/%.o $(RUNTIME_OBJ) $(LDSCRIPTS)
+$(BA)/guest/%.elf: $(BA)/obj/tools/guest/%.c.o $(BA)/names/%.o $(RUNTIME_OBJ) $(LDSCRIPTS) \
+		$(B)/tools/gort-symtab
 	$(call link,$@,$< $(BA)/names/$*.o)
 
 CALIBRATION := $(B)/x86_64/guest/calibrate.elf
@@ -173,6 +190,12 @@ $(B)/tools/%: | $(SETUP)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^)
 
 TOOLS := $(B)/tools/gort-run $(B)/tools/gort-test
+# The image symbol table's builder and checker reads images with libelf and libdw.
+$(B)/tools/gort-symtab: tools/gort-symtab.c runtime/symtab.c runtime/symtab.h \
+		runtime/symtab_format.h $(HOST_LIB) | $(SETUP)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) -lelf -ldw
+TOOLS += $(B)/tools/gort-symtab
 tools: $(TOOLS)
 
 # Each unit test names the arch-independent sources it tests.
@@ -203,6 +226,15 @@ UNITFLAGS_timer_test := -Itests/unit/host -pthread
 UNIT_chan_test := $(addprefix runtime/,chan.c select.c sema.c sync_mutex.c sync_rwmutex.c \
 	sync_waitgroup.c sync_once.c sync_cond.c) tests/unit/host/sched_host.c
 UNITFLAGS_chan_test := -Itests/unit/host
+# The symbol table's test builds tables with the tool, from a fixture built
+# as images are (-O2 -g) without PIE, and from the images under $(B).
+UNIT_symtab_test := runtime/symtab.c
+UNITFLAGS_symtab_test := -DSYMTAB_TOOL='"$(B)/tools/gort-symtab"' \
+	-DSYMTAB_FIXTURE='"$(B)/unit/symtab_fixture"' -DSYMTAB_BUILD='"$(B)"'
+$(B)/unit/symtab_test: $(B)/tools/gort-symtab $(B)/unit/symtab_fixture
+$(B)/unit/symtab_fixture: tests/unit/symtab_fixture.c | $(SETUP)
+	@mkdir -p $(@D)
+	$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -fno-pie -no-pie -o $@ $<
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/*_test.c))
 $(B)/unit/%: tests/unit/%.c tests/unit/check.h | $(SETUP)
 	@mkdir -p $(@D)

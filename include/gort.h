@@ -9,6 +9,7 @@
 
 #include <gort/chan.h>
 #include <gort/debug.h>
+#include <gort/panic.h>
 #include <gort/runtime.h>
 #include <gort/sync.h>
 #include <gort/time.h>

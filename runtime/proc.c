@@ -49,6 +49,7 @@
 #include "kernel/console.h"
 #include "kernel/pagealloc.h"
 #include "kernel/smp.h"
+#include "runtime/panic.h"
 #include "runtime/settings.h"
 #include "runtime/stack.h"
 #include "runtime/throw.h"
@@ -620,6 +621,8 @@ static struct g *newproc(void (*fn)(void *), void *arg, size_t stack_size, size_
 	gp->gopc = gopc;
 	gp->system = system;
 	gp->goid = __atomic_add_fetch(&sched.goidgen, 1, __ATOMIC_RELAXED);
+	struct g *parent = getg();
+	gp->parentgoid = parent != NULL ? parent->goid : 0;
 	gp->sched_sp = arch_context_make(gp->stack_hi, goroutine_start, gp);
 	if (!gp->inallgs)
 		allgadd(gp);
@@ -646,6 +649,7 @@ void gort_go_system(void (*fn)(void *arg), void *arg)
 
 void runtime_Goexit(void)
 {
+	goexit_run_defers();
 	arch_irq_save();
 	struct m *mp = this_m();
 	struct g *gp = mp->curg;

@@ -29,6 +29,8 @@
 
 struct p;
 struct sudog;
+struct gort_scope_frame;
+struct panic;
 
 /* Goroutine states, Go's names and numbers (schedtrace prints them). */
 enum gstatus {
@@ -48,6 +50,7 @@ enum gstatus {
 struct g {
 	uintptr_t sched_sp;     /* saved context (arch_context_switch) while not running */
 	int64_t goid;           /* Go's goroutine id: main is 1 */
+	int64_t parentgoid;     /* the goroutine that started it (0 for main) */
 	uint32_t status;        /* enum gstatus; atomic */
 	const char *waitreason; /* while G_WAITING: "chan receive", "sleep", ... */
 	int64_t waitsince;      /* nanotime() when it parked */
@@ -80,6 +83,10 @@ struct g {
 	struct console_line out;     /* its stdio output, a line at a time */
 	struct g *allprev, *allnext; /* allgs, under allglock */
 	bool inallgs;                /* on allgs: live, or dead with its top page mapped */
+
+	/* Deferred calls and panics (runtime/panic.h); the goroutine's own. */
+	struct gort_scope_frame *scope; /* innermost open scope of gort_defer */
+	struct panic *panic;            /* newest running panic or Goexit */
 };
 
 /* The running goroutine; NULL in the scheduler context and before the
@@ -108,8 +115,11 @@ uint32_t cheaprand(void);
 uint32_t cheaprandn(uint32_t n); /* in [0, n) */
 
 /* A panic with Go's message for a runtime error made by the program
- * ("send on closed channel", "sync: negative WaitGroup counter"): prints
- * "panic: <msg>" and the goroutine's traceback, exits with status 2. */
+ * ("send on closed channel", "sync: negative WaitGroup counter"), as a
+ * runtime.Error value that the program may recover (include/gort/panic.h);
+ * unrecovered, it prints "panic: <msg>" and the goroutine's traceback and
+ * exits with status 2. msg must be a static string. Called with interrupts
+ * on and no lock held (else it is the fatal error "panic holding locks"). */
 _Noreturn void gopanic_string(const char *msg);
 
 /* A fatal error in the program's use of the runtime (Go's fatal, e.g.

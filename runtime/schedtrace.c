@@ -9,21 +9,19 @@
  * goroutine is busy. Go's threads are gort's CPUs: threads is the number
  * of CPUs, idlethreads those halted.
  *
- * Tracebacks are raw frame-pointer walks ("  #n pc=0x..." lines, which the
- * host runner symbolizes); a parked goroutine is walked from the context
- * its switch saved.
+ * Tracebacks are in Go's format (runtime/traceback.h); a parked goroutine
+ * is walked from the context its switch saved.
  */
 #include "runtime/sched.h"
 
 #include "kernel/arch.h"
-#include "kernel/backtrace.h"
 #include "kernel/clock.h"
 #include "kernel/console.h"
 #include "kernel/exit.h"
 #include "runtime/settings.h"
+#include "runtime/traceback.h"
 
 #define NS_PER_MS     1000000LL
-#define NS_PER_MINUTE (60LL * 1000 * NS_PER_MS)
 
 /* Written by schedtrace_init before the scheduler starts; next_trace by
  * CPU 0's tick. */
@@ -39,23 +37,6 @@ void schedtrace_init(void)
 	trace_period = ms * NS_PER_MS;
 	trace_detail = godebug_int("scheddetail", 0) != 0;
 	next_trace = (int64_t)nanotime();
-}
-
-static const char *status_name(uint32_t status)
-{
-	switch (status) {
-	case G_IDLE:
-		return "idle";
-	case G_RUNNABLE:
-		return "runnable";
-	case G_RUNNING:
-		return "running";
-	case G_WAITING:
-		return "waiting";
-	case G_DEAD:
-		return "dead";
-	}
-	return "???";
 }
 
 static void print_trace(int64_t now)
@@ -122,35 +103,12 @@ int64_t schedtrace_next(void)
 
 void print_goroutine_header(struct g *gp)
 {
-	uint32_t status = __atomic_load_n(&gp->status, __ATOMIC_ACQUIRE);
-	const char *what =
-	    status == G_WAITING && gp->waitreason != NULL ? gp->waitreason : status_name(status);
-	console_printf("goroutine %lld [%s", (long long)gp->goid, what);
-	if (status == G_WAITING) {
-		int64_t minutes = ((int64_t)nanotime() - gp->waitsince) / NS_PER_MINUTE;
-		if (minutes >= 1)
-			console_printf(", %lld minutes", (long long)minutes);
-	}
-	if (gp->lockedcpu != 0)
-		console_printf(", locked to thread");
-	console_printf("]:\n");
+	traceback_header(NULL, gp);
 }
 
 void print_goroutines(struct g *skip)
 {
-	for (struct g *gp = allgs; gp != NULL; gp = gp->allnext) {
-		if (gp == skip || gp->status == G_DEAD ||
-		    (gp->system && settings.traceback.level < 2))
-			continue;
-		print_goroutine_header(gp);
-		if (__atomic_load_n(&gp->status, __ATOMIC_ACQUIRE) == G_RUNNING)
-			console_printf("  (running on another CPU)\n");
-		else
-			backtrace_print(arch_context_pc(gp->sched_sp),
-					arch_context_fp(gp->sched_sp),
-					(struct stack_bounds){gp->stack_mapped_lo, gp->stack_hi});
-		console_printf("\n");
-	}
+	traceback_others(NULL, skip);
 }
 
 void checkdead(void)

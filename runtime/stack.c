@@ -65,6 +65,7 @@
 #include "runtime/sched.h"
 #include "runtime/settings.h"
 #include "runtime/throw.h"
+#include "runtime/traceback.h"
 
 #define STACK_CHUNK_SIZE  (64UL * 1024 * 1024)
 #define STACK_CHUNK_ALIGN (2UL * 1024 * 1024) /* a leaf page table's span */
@@ -462,9 +463,7 @@ static _Noreturn void stack_overflow(struct g *gp, const struct trapframe *tf)
 		       "goroutines with debug_SetMaxStack or the boot parameter gort.maxstack= "
 		       "(main's is %d MiB)\n\n",
 		       STACK_MAIN_SIZE >> 20);
-	print_goroutine_header(gp);
-	backtrace_print(arch_trap_pc(tf), arch_trap_fp(tf),
-			(struct stack_bounds){gp->stack_mapped_lo, gp->stack_hi});
+	traceback_goroutine(NULL, gp, arch_trap_pc(tf), arch_trap_fp(tf));
 	machine_exit(2);
 }
 

@@ -108,10 +108,13 @@ static void check_mark(struct console *c, const char *text, size_t len, double s
 
 /* parse_backtrace recognizes "  #<decimal> pc=0x<hex>", optionally followed by a space and
  * more text, and returns the address to look up: the pc itself for frame #0 (where the
- * trap or the walk began), pc - 1 for the others, which are return addresses, so that the
- * lookup lands inside the call instruction rather than on the line after it. */
+ * trap or the walk began) and for a frame marked "  #<n> pc=0x<hex> (interrupted)" (the pc
+ * a trap interrupted, which kernel/backtrace.c finds in the trap frame), pc - 1 for the
+ * others, which are return addresses, so that the lookup lands inside the call instruction
+ * rather than on the line after it. */
 static bool parse_backtrace(const char *s, uint64_t *pc)
 {
+	static const char interrupted[] = " (interrupted)";
 	char *end;
 
 	if (strncmp(s, backtrace_prefix, strlen(backtrace_prefix)) != 0)
@@ -127,6 +130,9 @@ static bool parse_backtrace(const char *s, uint64_t *pc)
 	if (strspn(s, "0123456789abcdefABCDEF") == 0)
 		return false;
 	*pc = strtoull(s, &end, 16);
+	if (strncmp(end, interrupted, strlen(interrupted)) == 0 &&
+	    (end[strlen(interrupted)] == '\0' || end[strlen(interrupted)] == ' '))
+		return_address = false;
 	if (return_address && *pc > 0)
 		*pc -= 1;
 	return *end == '\0' || *end == ' ';

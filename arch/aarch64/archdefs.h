@@ -11,6 +11,8 @@
 /* Frame record at x29: [x29] = caller's x29, [x29+8] = return address. */
 #define ARCH_FRAME_LINK_OFFSET 0
 #define ARCH_FRAME_RET_OFFSET  8
+/* Leaf functions keep full records too (-mno-omit-leaf-frame-pointer). */
+#define ARCH_FRAME_LEAF_FP_ONLY 0
 
 #ifndef __ASSEMBLER__
 #include <stdbool.h>

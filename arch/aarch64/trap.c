@@ -14,13 +14,20 @@
  * longjmp(cpu->probe_env, 1) on the stack and in the stack mode of the
  * code that faulted: a longjmp from here would leave that code running on
  * SP_EL1 in place of the exception stack.
+ *
+ * Backtraces. vectors.S calls C with x29 at the frame record inside the
+ * trap frame; arch_trap_frame_find maps the return address of such a call
+ * (aarch64_trap_returns) and the record back to the trap frame, so a walk
+ * continues at the interrupted ELR, x29 and x30.
  */
 #include <setjmp.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch/aarch64/aarch64.h"
 #include "arch/aarch64/arch.h"
 #include "kernel/arch.h"
+#include "kernel/backtrace.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/trap.h"
@@ -43,6 +50,7 @@ _Static_assert(__builtin_offsetof(struct trapframe, record) == 304, "vectors.S F
 _Static_assert(__builtin_offsetof(struct trapframe, q) == 320, "vectors.S FRAME_Q");
 
 extern char aarch64_vectors[];
+extern const uintptr_t aarch64_trap_returns[]; /* 0-terminated */
 
 void aarch64_traps_init(void)
 {
@@ -128,6 +136,30 @@ uintptr_t arch_trap_fp(const struct trapframe *tf)
 uintptr_t arch_trap_sp(const struct trapframe *tf)
 {
 	return tf->sp;
+}
+
+uintptr_t arch_trap_lr(const struct trapframe *tf)
+{
+	return tf->x[30];
+}
+
+/* Interrupted leaf functions keep a record here (full, or short on
+ * riscv64: see arch_trap_lr). */
+uintptr_t arch_trap_frameless_ret(const struct trapframe *tf, struct stack_bounds stack)
+{
+	(void)tf, (void)stack;
+	return 0;
+}
+
+const struct trapframe *arch_trap_frame_find(uintptr_t ret, uintptr_t fp, size_t *size)
+{
+	for (const uintptr_t *r = aarch64_trap_returns; *r != 0; r++) {
+		if (ret == *r) {
+			*size = sizeof(struct trapframe);
+			return (const struct trapframe *)(fp - offsetof(struct trapframe, record));
+		}
+	}
+	return NULL;
 }
 
 void arch_trap_print_registers(const struct trapframe *tf)

@@ -40,7 +40,13 @@
  * The frame is struct trapframe (trap.c): x0-x30, the interrupted sp, ELR,
  * SPSR, ESR, FAR (both zero for an IRQ), FPSR, FPCR, a frame record {x29,
  * ELR} that x29 points at while the handler runs (so a frame-pointer walk
- * from the handler passes through the interrupted pc), and q0-q31.
+ * from the handler passes through the interrupted pc), and q0-q31. The
+ * return addresses of the calls made with x29 there (to aarch64_trap,
+ * aarch64_irq and kernel_interrupt_return) are listed in
+ * aarch64_trap_returns: kernel/backtrace.c recognizes them, finds the
+ * trap frame FRAME_RECORD bytes below the record (trap.c,
+ * arch_trap_frame_find), and reads ELR as the exact pc it is, not as a
+ * return address.
  * The exit path restores ELR_EL1 and SPSR_EL1 before the other registers:
  * the frame was written by this entry, so no load after them can fault.
  * The interrupted sp is restored by popping the frame (SP_EL0 is not
@@ -145,6 +151,7 @@ exception_entry:
 	mov	x1, x0
 	mov	x0, sp
 	bl	aarch64_trap
+.Ltrap_returned:
 	b	trap_return
 
 /* On SP_EL1 (at the exception stack's top), nothing saved yet. */
@@ -172,7 +179,9 @@ irq_entry:
 	add	x29, sp, #FRAME_RECORD
 	SAVE_FP
 	bl	aarch64_irq
+.Lirq_returned:
 	bl	kernel_interrupt_return
+.Linterrupt_return_returned:
 
 /* Restores the frame at sp, pops it and erets. */
 trap_return:
@@ -189,5 +198,16 @@ trap_return:
 	ldr	x30, [sp, #FRAME_X30_SP]
 	add	sp, sp, #FRAME_SIZE
 	eret
+
+/* The return addresses of the calls made with x29 at a trap frame's
+ * record (trap.c, arch_trap_frame_find), then 0. */
+	.section .rodata
+	.balign 8
+	.globl aarch64_trap_returns
+aarch64_trap_returns:
+	.quad	.Ltrap_returned
+	.quad	.Lirq_returned
+	.quad	.Linterrupt_return_returned
+	.quad	0
 
 	.section .note.GNU-stack, "", %progbits

@@ -12,6 +12,10 @@
  * [s0-8] = return address, [s0-16] = caller's s0. */
 #define ARCH_FRAME_LINK_OFFSET (-16)
 #define ARCH_FRAME_RET_OFFSET  (-8)
+/* A leaf function saves only the caller's s0, at [s0-8], and keeps its
+ * return address in ra (GCC 12 cannot be told otherwise on riscv64):
+ * kernel/backtrace.h says how a walk reads such a record. */
+#define ARCH_FRAME_LEAF_FP_ONLY 1
 
 #ifndef __ASSEMBLER__
 #include <stdbool.h>

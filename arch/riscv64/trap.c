@@ -8,6 +8,11 @@
  * stack growth); every other exception, or a page fault it does not
  * resolve, is unexpected and goes to trap_unexpected, named from scause;
  * faults report stval as the faulting address.
+ *
+ * Backtraces. vectors.S calls C with s0 just above the frame record at
+ * the trap frame's top; arch_trap_frame_find maps the return address of
+ * such a call (riscv64_trap_returns) and s0 back to the trap frame, so a
+ * walk continues at the interrupted sepc, s0 and ra.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +20,7 @@
 #include "arch/riscv64/arch.h"
 #include "arch/riscv64/riscv.h"
 #include "kernel/arch.h"
+#include "kernel/backtrace.h"
 #include "kernel/console.h"
 #include "kernel/trap.h"
 
@@ -50,6 +56,7 @@ _Static_assert(sizeof(struct trapframe) + ARCH_FRAME_LINK_OFFSET ==
 _Static_assert(RISCV_TRAP_SCRATCH_WORDS * sizeof(uint64_t) == 64, "vectors.S's scratch slots");
 
 extern char riscv64_trap_entry[];
+extern const uintptr_t riscv64_trap_returns[]; /* 0-terminated */
 
 void riscv64_traps_init(struct cpu *c)
 {
@@ -106,6 +113,30 @@ uintptr_t arch_trap_fp(const struct trapframe *tf)
 uintptr_t arch_trap_sp(const struct trapframe *tf)
 {
 	return tf->x[2];
+}
+
+uintptr_t arch_trap_lr(const struct trapframe *tf)
+{
+	return tf->x[1];
+}
+
+/* Interrupted leaf functions keep a record here (full, or short on
+ * riscv64: see arch_trap_lr). */
+uintptr_t arch_trap_frameless_ret(const struct trapframe *tf, struct stack_bounds stack)
+{
+	(void)tf, (void)stack;
+	return 0;
+}
+
+const struct trapframe *arch_trap_frame_find(uintptr_t ret, uintptr_t fp, size_t *size)
+{
+	for (const uintptr_t *r = riscv64_trap_returns; *r != 0; r++) {
+		if (ret == *r) {
+			*size = sizeof(struct trapframe);
+			return (const struct trapframe *)(fp - sizeof(struct trapframe));
+		}
+	}
+	return NULL;
 }
 
 void arch_trap_print_registers(const struct trapframe *tf)

@@ -8,7 +8,13 @@
  * stval, f0-f31 and fcsr (the handlers' C code may use the FPU, which
  * every hart keeps enabled in sstatus.FS), and a frame record {interrupted
  * s0, sepc} at its top that s0 points just above while the handler runs,
- * so a backtrace walks from the handler into the interrupted code.
+ * so a backtrace walks from the handler into the interrupted code. The
+ * return addresses of the calls made with s0 there (to riscv64_exception,
+ * riscv64_interrupt and kernel_interrupt_return) are listed in
+ * riscv64_trap_returns: kernel/backtrace.c recognizes them, finds the
+ * trap frame just below s0 (trap.c, arch_trap_frame_find), and reads sepc
+ * as the exact pc it is, not as a return address, and ra as the return
+ * address of an interrupted leaf function.
  *
  * Scratch. Until a frame holds them, the entry parks registers in this
  * CPU's cpu->arch.trap_scratch, whose address sscratch always holds
@@ -159,6 +165,7 @@ riscv64_trap_entry:
 	addi	s0, sp, FRAME_SIZE
 	mv	a0, sp
 	call	riscv64_exception
+.Lexception_returned:
 
 	/* The exception stack never faults: restore in any order. */
 	restore_fpu
@@ -210,7 +217,9 @@ interrupt_entry:
 	slli	a0, t2, 1		/* scause without the interrupt flag */
 	srli	a0, a0, 1
 	call	riscv64_interrupt
+.Linterrupt_returned:
 	call	kernel_interrupt_return
+.Linterrupt_return_returned:
 
 	/* Maybe on another CPU now: its sscratch and tp, which stay. */
 	restore_fpu
@@ -235,5 +244,16 @@ interrupt_entry:
 	ld	t0, IRQ_T0(t1)
 	ld	t1, IRQ_T1(t1)
 	sret
+
+/* The return addresses of the calls made with s0 just above a trap
+ * frame's record (trap.c, arch_trap_frame_find), then 0. */
+	.section .rodata
+	.balign 8
+	.globl riscv64_trap_returns
+riscv64_trap_returns:
+	.dword	.Lexception_returned
+	.dword	.Linterrupt_returned
+	.dword	.Linterrupt_return_returned
+	.dword	0
 
 	.section .note.GNU-stack, "", %progbits

@@ -11,6 +11,10 @@
 /* Frame record at %rbp: [rbp] = caller's rbp, [rbp+8] = return address. */
 #define ARCH_FRAME_LINK_OFFSET 0
 #define ARCH_FRAME_RET_OFFSET  8
+/* No short records: a leaf function has a full record or, if it needs no
+ * stack, none at all (GCC drops its frame pointer even with
+ * -mno-omit-leaf-frame-pointer; kernel/backtrace.h, arch_trap_frameless_ret). */
+#define ARCH_FRAME_LEAF_FP_ONLY 0
 
 #ifndef __ASSEMBLER__
 #include <stdbool.h>

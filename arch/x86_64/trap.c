@@ -25,13 +25,22 @@
  * time), then kernel_interrupt_return, which may switch contexts: this
  * CPU's other interrupts are not held back while the interrupted code is
  * suspended, and nothing after it depends on the CPU.
+ *
+ * Backtraces. x86_64_trap runs with %rbp at a frame record vectors.S
+ * pushes just below the trap frame; arch_trap_frame_find maps the return
+ * address of that call (x86_64_trap_returns) and the record back to the
+ * trap frame, so a walk continues at the interrupted rip and rbp, and
+ * arch_trap_frameless_ret recognizes an interrupted function that has no
+ * record of its own by the call that entered it.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/x86.h"
 #include "kernel/arch.h"
+#include "kernel/backtrace.h"
 #include "kernel/boot.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
@@ -51,6 +60,12 @@
 #define GDT_ENTRIES           5 /* null, code, data, and the TSS's two slots */
 #define EMERGENCY_STACK_SIZE  16384
 #define TRAMPOLINE_STACK_SIZE 128 /* vectors.S keeps nine words there */
+
+/* A direct call: opcode E8, then a 32-bit displacement from the next
+ * instruction. How far into a frameless function a trap is looked for. */
+#define CALL_REL32      0xe8
+#define CALL_REL32_SIZE 5
+#define FRAMELESS_REACH 16384
 
 /* The layout vectors.S builds; the offsets it uses are in x86.h. */
 struct trapframe {
@@ -103,6 +118,10 @@ struct cpu_tables {
 };
 
 extern const uint64_t x86_64_vector_entries[256];
+extern const uintptr_t x86_64_trap_returns[]; /* 0-terminated */
+
+/* What the image occupies (linker/x86_64.ld): where return addresses are. */
+extern char __image_start[], __image_end[];
 
 /* Written once on the boot CPU before any other CPU runs; read-only after. */
 static struct idt_gate idt[256];
@@ -265,6 +284,51 @@ uintptr_t arch_trap_fp(const struct trapframe *tf)
 uintptr_t arch_trap_sp(const struct trapframe *tf)
 {
 	return tf->rsp;
+}
+
+uintptr_t arch_trap_lr(const struct trapframe *tf)
+{
+	(void)tf;
+	return 0;
+}
+
+/* The word at the interrupted %rsp is the interrupted function's return
+ * address, and %rbp still its caller's frame, when that word returns from
+ * a direct call (E8 rel32) to a function starting at most
+ * FRAMELESS_REACH bytes below the interrupted rip: the function called
+ * there holds rip and has not pushed anything. A function that has built
+ * its record keeps either that record (rbp == rsp) or its locals at %rsp;
+ * one stopped between its push of %rbp and the move to %rbp has a stack
+ * address there. A function entered through a tail call or an indirect
+ * call is not recognized: the walk then misses its caller. */
+uintptr_t arch_trap_frameless_ret(const struct trapframe *tf, struct stack_bounds stack)
+{
+	uintptr_t sp = tf->rsp;
+	if (sp % sizeof(uintptr_t) != 0 || sp < stack.lo || sp >= stack.hi ||
+	    stack.hi - sp < sizeof(uintptr_t) || tf->rbp <= sp)
+		return 0;
+	uintptr_t ret = *(const uintptr_t *)sp;
+	if (ret < (uintptr_t)__image_start + CALL_REL32_SIZE || ret > (uintptr_t)__image_end ||
+	    (ret >= stack.lo && ret < stack.hi))
+		return 0; /* not code: a saved %rbp or a pointer into the stack */
+	const uint8_t *call = (const uint8_t *)(ret - CALL_REL32_SIZE);
+	int32_t rel;
+	memcpy(&rel, call + 1, sizeof rel);
+	uintptr_t callee = ret + (uintptr_t)(intptr_t)rel;
+	if (call[0] != CALL_REL32 || tf->rip < callee || tf->rip - callee >= FRAMELESS_REACH)
+		return 0;
+	return ret;
+}
+
+const struct trapframe *arch_trap_frame_find(uintptr_t ret, uintptr_t fp, size_t *size)
+{
+	for (const uintptr_t *r = x86_64_trap_returns; *r != 0; r++) {
+		if (ret == *r) {
+			*size = sizeof(struct trapframe);
+			return (const struct trapframe *)(fp + TRAPFRAME_RECORD);
+		}
+	}
+	return NULL;
 }
 
 void arch_trap_print_registers(const struct trapframe *tf)

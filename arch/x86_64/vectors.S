@@ -33,10 +33,14 @@
  * other general registers and the x87/SSE state (fxsave, 512 bytes),
  * because interrupts arrive anywhere and the compiler keeps values in XMM
  * registers. The result is a struct trapframe (trap.c), 16-byte aligned
- * (the target top is, and the frame is a multiple of 16). Above the call
- * to x86_64_trap sits a frame record {interrupted rbp, interrupted rip},
- * so a frame-pointer walk from the handler crosses into the interrupted
- * code.
+ * (the target top is, and the frame is a multiple of 16). Just below it,
+ * and above the call to x86_64_trap, sits a frame record {interrupted rbp,
+ * interrupted rip} that %rbp points at during the call, so a frame-pointer
+ * walk from the handler crosses into the interrupted code. The call's
+ * return address is listed in x86_64_trap_returns: kernel/backtrace.c
+ * recognizes it, finds the trap frame TRAPFRAME_RECORD bytes above the
+ * record (trap.c, arch_trap_frame_find) and reads the interrupted rip as
+ * the exact pc it is, not as a return address.
  *
  * x86_64_trap may switch contexts (kernel_interrupt_return) and return on
  * another CPU, so the exit path only pops the frame and iretqs: it reads
@@ -46,7 +50,6 @@
 
 #define TRAMPOLINE_WORDS 9
 #define TRAMPOLINE_RSP   56 /* the interrupted %rsp, once %rax and %rcx are pushed */
-#define FRAME_RECORD     16 /* {rbp, rip} above x86_64_trap's frame */
 #define VECTOR_AND_ERROR 16 /* the per-vector entry's two words */
 
 	.altmacro
@@ -167,7 +170,8 @@ trap_save:
 	pushq TRAPFRAME_RBP(%rdi)
 	movq %rsp, %rbp
 	call x86_64_trap
-	addq $FRAME_RECORD, %rsp
+.Ltrap_returned:
+	addq $TRAPFRAME_RECORD, %rsp
 	fxrstor64 (%rsp)
 	addq $FXSAVE_SIZE, %rsp
 	popq %r15
@@ -197,5 +201,13 @@ x86_64_vector_entries:
 	VECTOR_ADDRESS %n
 	.set n, n + 1
 	.endr
+
+/* The return addresses of the calls made with %rbp at a trap frame's
+ * record (trap.c, arch_trap_frame_find), then 0. */
+	.balign 8
+	.globl x86_64_trap_returns
+x86_64_trap_returns:
+	.quad .Ltrap_returned
+	.quad 0
 
 	.section .note.GNU-stack, "", @progbits

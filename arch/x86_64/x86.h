@@ -124,6 +124,10 @@
 #define TRAPFRAME_SIZE  (FXSAVE_SIZE + 22 * 8)
 #define STACK_ALIGNMENT 16 /* the ABI's, and the CPU's for a trap frame */
 
+/* The frame record {interrupted rbp, rip} vectors.S pushes just below the
+ * frame before it calls x86_64_trap, with %rbp pointing at it. */
+#define TRAPFRAME_RECORD 16 /* bytes */
+
 /* GDT selectors: the boot GDT and the final one share the first three. */
 #define SEL_KCODE 0x08
 #define SEL_KDATA 0x10

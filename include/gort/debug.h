@@ -23,4 +23,11 @@ int64_t debug_SetMemoryLimit(int64_t limit);
  * gort.maxstack=; main's stack is 64 MiB. */
 int debug_SetMaxStack(int bytes);
 
+/* debug.Stack: the calling goroutine's traceback in Go's format, as a
+ * NUL-terminated string on the heap. */
+char *debug_Stack(void);
+
+/* debug.PrintStack: prints that traceback to the console. */
+void debug_PrintStack(void);
+
 #endif

@@ -35,7 +35,8 @@ int runtime_NumGoroutine(void);
  * queue and resumes later. */
 void runtime_Gosched(void);
 
-/* runtime.Goexit: ends the calling goroutine. Called from main, the
+/* runtime.Goexit: runs the calling goroutine's deferred calls (every
+ * open gort_scope's, innermost first) and ends it. Called from main, the
  * program goes on with the other goroutines, and crashes when none is
  * left, as in Go. */
 _Noreturn void runtime_Goexit(void);
@@ -45,6 +46,62 @@ _Noreturn void runtime_Goexit(void);
  * calls as LockOSThread calls were made. */
 void runtime_LockOSThread(void);
 void runtime_UnlockOSThread(void);
+
+/* ---- Callers, frames and functions ---------------------------------- *
+ * Symbolized from the image's own symbol table (built from its DWARF at
+ * link time); inlined calls count as frames of their own, as in Go. */
+
+/* runtime.Caller: the return pc, file and line of the logical frame skip
+ * levels up (0: the caller of runtime_Caller); false when there is none.
+ * file and line may be NULL. */
+bool runtime_Caller(int skip, uintptr_t *pc, const char **file, int *line);
+
+/* runtime.Callers: stores up to n return pcs of the calling goroutine's
+ * stack, skip logical frames skipped (0: runtime_Callers itself, 1: its
+ * caller), and returns how many. A physical frame whose inlined calls are
+ * skipped only in part is stored whole. */
+int runtime_Callers(int skip, uintptr_t *pc, int n);
+
+/* runtime.Func: a function of the image (opaque; FuncForPC's pointers
+ * stay valid for ever). */
+typedef struct runtime_Func runtime_Func;
+
+/* runtime.Frame: one logical frame. Func is NULL for an inlined call;
+ * Function is its name (as the symbol table has it); PC is the pc looked
+ * up (a return address minus one); Entry is the entry of the function the
+ * code belongs to (the outermost, for an inlined call). Strings live as
+ * long as the image. */
+typedef struct {
+	uintptr_t PC;
+	runtime_Func *Func;
+	const char *Function;
+	const char *File;
+	int Line;
+	uintptr_t Entry;
+} runtime_Frame;
+
+/* runtime.Frames: an iterator over the frames of Callers' pcs (it keeps a
+ * pointer to pc, which must outlive it). */
+typedef struct runtime_Frames runtime_Frames;
+runtime_Frames *runtime_CallersFrames(const uintptr_t *pc, int n);
+
+/* Frames.Next: the next frame in *out; returns whether another one
+ * follows (Go's more). Returns false with an empty frame when done. */
+bool runtime_Frames_Next(runtime_Frames *f, runtime_Frame *out);
+
+/* runtime.FuncForPC: the function holding pc (a function pointer, or any
+ * pc in it), or NULL. In inlined code it is the innermost function, with
+ * the entry of the outermost one, as in Go. */
+runtime_Func *runtime_FuncForPC(uintptr_t pc);
+/* Func.Name, Func.FileLine (the file and line of pc), Func.Entry. */
+const char *runtime_Func_Name(const runtime_Func *f);
+const char *runtime_Func_FileLine(const runtime_Func *f, uintptr_t pc, int *line);
+uintptr_t runtime_Func_Entry(const runtime_Func *f);
+
+/* runtime.Stack: formats the calling goroutine's traceback (and, if all,
+ * every other goroutine's after it) into buf in Go's format, as much as
+ * fits in len bytes; returns the bytes written (no terminating NUL). */
+int runtime_Stack(char *buf, int len, bool all);
 
 /* runtime.GOOS: always "gort". */
 extern const char runtime_GOOS[];

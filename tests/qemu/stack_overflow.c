@@ -10,7 +10,7 @@
  * expect-line: fatal error: stack overflow
  * expect-contains: debug_SetMaxStack or the boot parameter gort.maxstack=
  * expect-line: goroutine 2 [running]:
- * expect-contains: recurse at
+ * expect-line: recurse(...)
  * expect-not-contains: returned
  */
 #include <gort.h>

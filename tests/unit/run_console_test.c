@@ -4,7 +4,8 @@
  *
  * What a user would notice if it broke: firmware banners leaking into a test's output
  * (or the boot record being missed), "\r" at every line end, a control record printed or
- * its exit status lost, a backtrace line left unsymbolized or mangled, output held back
+ * its exit status lost, a backtrace line left unsymbolized or mangled (or the exact pc of
+ * an "(interrupted)" frame looked up as if it were a return address), output held back
  * until the end of the run, a --mark reported twice or never, and a --linux console that
  * is not passed through. The stream is fed whole, in odd chunks and byte by byte: the
  * result must not depend on how the pipe cut it. Each failed check prints its line; the
@@ -29,7 +30,8 @@
 	} while (0)
 
 /* A fake symbolizer: 0x1000 is main, 0x1fff (the lookup for return address 0x2000 in a
- * frame after #0) is a function without line information. */
+ * frame after #0) is a function without line information, and 0x2000 itself (an
+ * "(interrupted)" frame's exact pc) is nothing. */
 static bool fake_symbolize(void *ctx, uint64_t pc, char *buf, size_t n)
 {
 	int *calls = ctx;
@@ -108,6 +110,9 @@ static const char session[] = "\r\nOpenSBI v1.1\r\n\x1b[2Jfirmware\r\n"
 			      "  #x pc=0x0000000000001000\r\n"
 			      "  #3 pc=0x00000000000010zz\r\n"
 			      "  #4 pc=0x\r\n"
+			      "  #5 pc=0x0000000000001000 (interrupted)\r\n"
+			      "  #6 pc=0x0000000000002000 (interrupted)\r\n"
+			      "  #7 pc=0x0000000000001001 (interrupted)x\r\n"
 			      "a\rb\r\n"
 			      "\x1egort:exit 2\r\n";
 
@@ -119,6 +124,9 @@ static const char session_out[] = "hello, world\n"
 				  "  #x pc=0x0000000000001000\n"
 				  "  #3 pc=0x00000000000010zz\n"
 				  "  #4 pc=0x\n"
+				  "  #5 pc=0x0000000000001000 (interrupted) main at hello.c:12\n"
+				  "  #6 pc=0x0000000000002000 (interrupted)\n"
+				  "  #7 pc=0x0000000000001001 (interrupted)x main at hello.c:12\n"
 				  "a\rb\n";
 
 static void test_session(size_t chunk)
@@ -132,7 +140,7 @@ static void test_session(size_t chunk)
 	CHECK_STR(r.diag, "");
 	CHECK(r.con.booted);
 	CHECK(r.con.exited && r.con.exit_status == 2);
-	CHECK(r.sym_calls == 3);
+	CHECK(r.sym_calls == 6);
 	CHECK(r.con.dropped.len == strlen("\r\nOpenSBI v1.1\r\n\x1b[2Jfirmware\r\n"));
 	rig_free(&r);
 }

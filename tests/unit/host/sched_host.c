@@ -11,6 +11,7 @@
 #include <string.h>
 #include <ucontext.h>
 
+#include <gort/panic.h>
 #include <gort/runtime.h>
 
 #include "runtime/throw.h"
@@ -191,6 +192,39 @@ _Noreturn void gopanic_string(const char *msg)
 _Noreturn void gofatal(const char *msg)
 {
 	die("fatal error", msg);
+}
+
+/* Scopes and deferred calls, without panics (a panic ends the host
+ * goroutine): each fake goroutine's open scopes, innermost first, in its
+ * struct g, as the runtime keeps them. */
+gort_scope_t *gort_scope_enter_(gort_scope_t *s)
+{
+	struct g *gp = getg();
+	s->ndefer = 0;
+	s->more = NULL;
+	s->link = gp->scope;
+	gp->scope = s;
+	return s;
+}
+
+void gort_defer(void (*fn)(void *arg), void *arg)
+{
+	gort_scope_t *s = getg()->scope;
+	if (s == NULL || s->ndefer == GORT_SCOPE_DEFERS)
+		die("panic", s == NULL ? "gort_defer called outside a gort_scope"
+				       : "host stand-in: too many deferred calls");
+	s->d[s->ndefer].fn = fn;
+	s->d[s->ndefer].arg = arg;
+	s->ndefer++;
+}
+
+void gort_scope_end(gort_scope_t *s)
+{
+	while (s->ndefer > 0) {
+		s->ndefer--;
+		s->d[s->ndefer].fn(s->d[s->ndefer].arg);
+	}
+	getg()->scope = s->link;
 }
 
 static void goroutine_start(void)
