@@ -191,8 +191,8 @@ $(B)/tools/%: | $(SETUP)
 
 TOOLS := $(B)/tools/gort-run $(B)/tools/gort-test
 # The image symbol table's builder and checker reads images with libelf and libdw.
-$(B)/tools/gort-symtab: tools/gort-symtab.c runtime/symtab.c runtime/symtab.h \
-		runtime/symtab_format.h $(HOST_LIB) | $(SETUP)
+$(B)/tools/gort-symtab: tools/gort-symtab.c tools/path_clean.c tools/path_clean.h \
+		runtime/symtab.c runtime/symtab.h runtime/symtab_format.h $(HOST_LIB) | $(SETUP)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) -lelf -ldw
 TOOLS += $(B)/tools/gort-symtab
@@ -228,7 +228,7 @@ UNIT_chan_test := $(addprefix runtime/,chan.c select.c sema.c sync_mutex.c sync_
 UNITFLAGS_chan_test := -Itests/unit/host
 # The symbol table's test builds tables with the tool, from a fixture built
 # as images are (-O2 -g) without PIE, and from the images under $(B).
-UNIT_symtab_test := runtime/symtab.c
+UNIT_symtab_test := runtime/symtab.c tools/path_clean.c
 UNITFLAGS_symtab_test := -DSYMTAB_TOOL='"$(B)/tools/gort-symtab"' \
 	-DSYMTAB_FIXTURE='"$(B)/unit/symtab_fixture"' -DSYMTAB_BUILD='"$(B)"'
 $(B)/unit/symtab_test: $(B)/tools/gort-symtab $(B)/unit/symtab_fixture

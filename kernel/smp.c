@@ -108,6 +108,15 @@ void smp_call(struct cpu *target, void (*fn)(void *arg), void *arg)
 	arch_irq_restore(flags);
 }
 
+void smp_post_once(struct cpu *target, void (*fn)(void *arg), void *arg)
+{
+	static struct smp_call posted[MAX_CPUS];
+	struct smp_call *call = &posted[target->id];
+	call->fn = fn;
+	call->arg = arg;
+	post(target, call);
+}
+
 void smp_call_others(void (*fn)(void *arg), void *arg)
 {
 	unsigned long flags = arch_irq_save();

@@ -23,6 +23,11 @@ void smp_call(struct cpu *target, void (*fn)(void *arg), void *arg);
  * all returned. */
 void smp_call_others(void (*fn)(void *arg), void *arg);
 
+/* Queues fn(arg) for CPU target and sends it the IPI, without waiting:
+ * for a call that never returns (freezing a CPU). At most once per target
+ * for the life of the machine (the record is the target's own). */
+void smp_post_once(struct cpu *target, void (*fn)(void *arg), void *arg);
+
 /* Runs the calls other CPUs have queued for this one, as its IPI would.
  * Interrupts off. For code that spins with interrupts off on something
  * another CPU may hold while it waits for this one (kernel/vm.c's lock). */

@@ -4,6 +4,11 @@
  * image carries its own symbol table), then Go's "fatal error:" line and
  * exit status 2.
  *
+ * Faults first go to the runtime (trap_signal): one that a goroutine's own
+ * code took becomes a Go panic there (runtime/sigpanic.c), and only the
+ * others, faults in the runtime with interrupts off, in the scheduler or
+ * on the exception stack, reach the report.
+ *
  * A trap taken while reporting (a corrupt frame, a console fault) must not
  * recurse forever: the second entry prints one line and exits at once, and
  * a trap while exiting (a missing exit device) halts the CPU. A fault on a
@@ -51,4 +56,12 @@ bool trap_page_fault(const struct trapframe *tf, uintptr_t addr, bool write)
 	if (vm_fault(addr, write))
 		return true;
 	return runtime_stack_fault(tf, addr);
+}
+
+void trap_signal(struct trapframe *tf, const struct trap_signal *sig, const char *name,
+		 uint64_t vector)
+{
+	if (!this_cpu()->probing && runtime_fault(tf, sig))
+		return;
+	trap_unexpected(tf, name, vector, sig->addr);
 }

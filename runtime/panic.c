@@ -92,6 +92,7 @@ static _Noreturn void recovery(struct g *gp, struct panic *p)
 		}
 	}
 	gp->panic = q;
+	gp->sig = 0; /* a fault that raised the panic is over (sigpanic.c) */
 	longjmp(p->scope->resume, 1);
 }
 

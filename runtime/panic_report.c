@@ -33,6 +33,8 @@
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/exit.h"
+#include "kernel/freeze.h"
+#include "kernel/trap.h"
 #include "runtime/sched.h"
 #include "runtime/settings.h"
 #include "runtime/traceback.h"
@@ -40,8 +42,10 @@
 static struct cpu *reporter; /* atomic: the CPU printing the final report */
 
 /* Starts the report on this CPU (interrupts off): waits forever if another
- * CPU's report is under way, and flushes what the running goroutine
- * printed last, so its report follows its output. */
+ * CPU's report is under way, flushes what the running goroutine printed
+ * last, so its report follows its output, and freezes the other CPUs
+ * (kernel/freeze.h) unless GODEBUG=dontfreezetheworld=1, so the goroutines
+ * they ran hold still for the traceback. */
 static void report_begin(void)
 {
 	struct cpu *none = NULL, *self = this_cpu();
@@ -53,6 +57,8 @@ static void report_begin(void)
 	struct m *mp = this_m();
 	if (mp != NULL && mp->curg != NULL)
 		console_line_flush(&mp->curg->out);
+	if (godebug_int("dontfreezetheworld", 0) == 0)
+		freeze_others();
 }
 
 /* The frames of a report, from the reporting function (pc, fp): the
@@ -68,17 +74,28 @@ static void print_panic_traceback(struct g *gp, uintptr_t pc, uintptr_t fp)
 	}
 }
 
-/* The blank line, the traceback and, if GOTRACEBACK asks, every other
- * goroutine's; exits with status 2. */
+/* What GOTRACEBACK asks for after the panic or error lines: nothing
+ * (none), the blank line and the traceback (single), every other
+ * goroutine's too (all; system also shows the runtime's frames and
+ * goroutines); then exit status 2, or with crash a halt of the whole
+ * machine (every CPU stopped, its state kept for a debugger: bare metal
+ * has no core file). */
 static _Noreturn void die_with_traceback(uintptr_t pc, uintptr_t fp)
 {
 	struct m *mp = this_m();
 	struct g *gp = mp != NULL ? mp->curg : NULL;
-	console_printf("\n");
-	print_panic_traceback(gp, pc, fp);
-	if (settings.traceback.all && mp != NULL) {
+	struct traceback_setting tb = settings.traceback;
+	if (tb.level > 0) {
 		console_printf("\n");
-		print_goroutines(gp);
+		print_panic_traceback(gp, pc, fp);
+		if (tb.all && mp != NULL) {
+			console_printf("\n");
+			print_goroutines(gp);
+		}
+	}
+	if (tb.crash) {
+		console_printf("gort: GOTRACEBACK=crash: every CPU halted for a debugger\n");
+		arch_halt();
 	}
 	machine_exit(2);
 }
@@ -104,6 +121,21 @@ static void print_value(const gort_panicval_t *v)
 		console_write("\t", 1);
 	}
 	console_write(s, strlen(s));
+}
+
+/* Go's line for a panic or fatal error that a fault raised (sigpanic.c),
+ * after the panic or fatal error line:
+ * "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x...]". */
+static void print_signal(void)
+{
+	struct m *mp = this_m();
+	struct g *gp = mp != NULL ? mp->curg : NULL;
+	if (gp == NULL || gp->sig == 0)
+		return;
+	const char *name = gp->sig == TRAP_SIGFPE ? "SIGFPE: floating-point exception"
+						  : "SIGSEGV: segmentation violation";
+	console_printf("[signal %s code=0x%x addr=0x%lx pc=0x%lx]\n", name, (unsigned)gp->sigcode0,
+		       (unsigned long)gp->sigcode1, (unsigned long)gp->sigpc);
 }
 
 /* Go's preprintpanics: marks each panic whose next newer one has the
@@ -142,6 +174,7 @@ _Noreturn void panic_report(struct panic *p)
 	report_begin();
 	mark_repanicked(p);
 	print_panics(p);
+	print_signal();
 	die_with_traceback((uintptr_t)panic_report, arch_current_fp());
 }
 
@@ -152,6 +185,7 @@ _Noreturn void panic_report_cannot(const gort_panicval_t *v, const char *why)
 	console_printf("panic: ");
 	print_value(v);
 	console_printf("\nfatal error: %s\n", why);
+	print_signal();
 	die_with_traceback((uintptr_t)panic_report_cannot, arch_current_fp());
 }
 
@@ -160,5 +194,6 @@ _Noreturn void gofatal(const char *msg)
 	arch_irq_save();
 	report_begin();
 	console_printf("fatal error: %s\n", msg);
+	print_signal();
 	die_with_traceback((uintptr_t)gofatal, arch_current_fp());
 }

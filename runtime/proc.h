@@ -87,6 +87,16 @@ struct g {
 	/* Deferred calls and panics (runtime/panic.h); the goroutine's own. */
 	struct gort_scope_frame *scope; /* innermost open scope of gort_defer */
 	struct panic *panic;            /* newest running panic or Goexit */
+
+	/* The fault that sigpanic turns into a panic (sigpanic.c; Go's g.sig,
+	 * sigcode0, sigcode1, sigpc): written by the trap handler on the
+	 * goroutine's own CPU just before it enters sigpanic, cleared when
+	 * the panic is recovered; the report prints them. sig 0: none. */
+	int sig;               /* TRAP_SIGSEGV, TRAP_SIGFPE (kernel/trap.h) */
+	int sigcode0;          /* the signal's code */
+	uintptr_t sigcode1;    /* the faulting address */
+	uintptr_t sigpc;       /* the faulting instruction */
+	bool paniconfault;     /* debug_SetPanicOnFault */
 };
 
 /* The running goroutine; NULL in the scheduler context and before the

@@ -13,6 +13,7 @@
 #include "kernel/arch.h"
 #include "kernel/clock.h"
 #include "kernel/console.h"
+#include "kernel/freeze.h"
 #include "runtime/sched.h"
 #include "runtime/settings.h"
 #include "runtime/symbols.h"
@@ -156,6 +157,17 @@ void traceback_goroutine(struct tb_writer *w, struct g *gp, uintptr_t pc, uintpt
 	print_created_by(w, gp);
 }
 
+/* Where to walk gp from if it runs on a CPU that a fatal report froze
+ * (kernel/freeze.h): that CPU's stop, inside the interrupt that froze it. */
+static bool running_frozen(struct g *gp, uintptr_t *pc, uintptr_t *fp)
+{
+	for (int i = 0; i < ncpu; i++)
+		if (__atomic_load_n(&allm[i].curg, __ATOMIC_ACQUIRE) == gp &&
+		    cpu_frozen(allm[i].cpu, pc, fp))
+			return true;
+	return false;
+}
+
 void traceback_others(struct tb_writer *w, struct g *skip)
 {
 	/* allgs has the newest first: print in creation order, as Go. */
@@ -166,7 +178,10 @@ void traceback_others(struct tb_writer *w, struct g *skip)
 		uint32_t status = __atomic_load_n(&gp->status, __ATOMIC_ACQUIRE);
 		if (gp == skip || status == G_DEAD || (gp->system && settings.traceback.level < 2))
 			continue;
-		if (status == G_RUNNING) {
+		uintptr_t pc, fp;
+		if (status == G_RUNNING && running_frozen(gp, &pc, &fp)) {
+			traceback_goroutine(w, gp, pc, fp);
+		} else if (status == G_RUNNING) {
 			traceback_header(w, gp);
 			tb_printf(w, "\tgoroutine running on other thread; stack unavailable\n");
 			print_created_by(w, gp);

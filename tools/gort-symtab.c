@@ -50,6 +50,7 @@
 #include "runtime/symtab.h"
 #include "runtime/symtab_format.h"
 #include "tools/host.h"
+#include "tools/path_clean.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -400,15 +401,16 @@ static const char *symbol_at(const struct image *im, uint64_t addr)
 
 /* --- reading the DWARF: line tables --------------------------------------- */
 
-/* The path of a unit's source file as addr2line shows it: as the unit
- * names it if absolute, else below the unit's DW_AT_comp_dir. Equal paths
- * are one string, owned by the image. */
+/* The path of a unit's source file as addr2line shows it, cleaned
+ * (tools/path_clean.h): as the unit names it if absolute, else below the
+ * unit's DW_AT_comp_dir. Equal paths are one string, owned by the image. */
 static const char *source_path(struct image *im, const char *comp_dir, const char *name)
 {
 	if (name == NULL)
 		return NULL;
 	char *path = name[0] == '/' || comp_dir == NULL ? xasprintf("%s", name)
 							: xasprintf("%s/%s", comp_dir, name);
+	path_clean(path);
 	bool added;
 	size_t slot = strmap_add(&im->paths, path, &added);
 	if (!added)

@@ -9,6 +9,12 @@
  * resolve, is unexpected: on a CPU that is probing memory (kernel/probe.c)
  * it resumes the probe, otherwise it goes to trap_unexpected, named from
  * ESR_EL1's exception class; aborts report FAR_EL1 as the faulting address.
+ * Except: an unresolved translation, access-flag or permission fault of a
+ * data or instruction abort is Go's SIGSEGV (SEGV_MAPERR for a
+ * translation fault, SEGV_ACCERR for the others, as Linux sends them) and
+ * goes to trap_signal, which may turn it into a panic (arch_trap_call
+ * redirects the frame). AArch64's integer division never traps (x / 0 is
+ * 0), so there is no SIGFPE here.
  *
  * The probe resumes by returning from the exception into
  * longjmp(cpu->probe_env, 1) on the stack and in the stack mode of the
@@ -87,7 +93,8 @@ static bool has_fault_address(unsigned ec)
 }
 
 /* Whether a data abort's status code (ESR_EL1.DFSC) is one vm_fault may
- * resolve: a translation, access-flag or permission fault. */
+ * resolve: a translation, access-flag or permission fault. An instruction
+ * abort's IFSC uses the same codes. */
 static bool vm_fault_kind(uint64_t esr)
 {
 	unsigned kind = (unsigned)esr & ESR_DFSC_KIND_MASK;
@@ -120,6 +127,17 @@ void aarch64_trap(struct trapframe *tf, uint64_t index)
 	const char *name = vector_kinds[index % VECTOR_KINDS];
 	if (sync && exception_class_name(ec) != NULL)
 		name = exception_class_name(ec);
+	if (sync && (ec == ESR_EC_DABT_CUR || ec == ESR_EC_IABT_CUR) && vm_fault_kind(tf->esr)) {
+		bool translation = ((unsigned)tf->esr & ESR_DFSC_KIND_MASK) == DFSC_TRANSLATION;
+		struct trap_signal sig = {
+		    .sig = TRAP_SIGSEGV,
+		    .code = translation ? TRAP_SEGV_MAPERR : TRAP_SEGV_ACCERR,
+		    .addr = tf->far,
+		    .fetch = ec == ESR_EC_IABT_CUR,
+		};
+		trap_signal(tf, &sig, name, index);
+		return;
+	}
 	trap_unexpected(tf, name, index, has_fault_address(ec) ? tf->far : 0);
 }
 
@@ -149,6 +167,23 @@ uintptr_t arch_trap_frameless_ret(const struct trapframe *tf, struct stack_bound
 {
 	(void)tf, (void)stack;
 	return 0;
+}
+
+bool arch_trap_irq_enabled(const struct trapframe *tf)
+{
+	return (tf->spsr & AARCH64_DAIF_I) == 0;
+}
+
+/* Leaf functions keep a full frame record here (-mno-omit-leaf-frame-
+ * pointer), so the interrupted x29 is the interrupted function's record
+ * and nothing needs building; the stack is untouched, as aligned as it
+ * always is. */
+void arch_trap_call(struct trapframe *tf, uintptr_t fn, bool at_pc, struct stack_bounds stack)
+{
+	(void)stack;
+	if (at_pc)
+		tf->x[30] = tf->elr + 1;
+	tf->elr = fn;
 }
 
 const struct trapframe *arch_trap_frame_find(uintptr_t ret, uintptr_t fp, size_t *size)

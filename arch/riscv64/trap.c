@@ -5,9 +5,14 @@
  * run). Interrupts go straight from vectors.S to riscv64_interrupt
  * (interrupt.c). Exceptions come here: load and store page faults go to
  * trap_page_fault first (tracked writes, stale TLB entries, goroutine
- * stack growth); every other exception, or a page fault it does not
- * resolve, is unexpected and goes to trap_unexpected, named from scause;
- * faults report stval as the faulting address.
+ * stack growth); one it does not resolve, and an instruction page fault,
+ * is Go's SIGSEGV (code SEGV_MAPERR: a page fault does not say whether
+ * the page was mapped) and goes to trap_signal, which may turn it into a
+ * panic (arch_trap_call redirects the frame). Every other exception, or
+ * a fault trap_signal refuses, is unexpected and goes to trap_unexpected,
+ * named from scause; faults report stval as the faulting address. RISC-V
+ * integer division never traps (x / 0 is all ones, x % 0 is x), so there
+ * is no SIGFPE here.
  *
  * Backtraces. vectors.S calls C with s0 just above the frame record at
  * the trap frame's top; arch_trap_frame_find maps the return address of
@@ -24,8 +29,11 @@
 #include "kernel/console.h"
 #include "kernel/trap.h"
 
+#define CAUSE_FETCH_PAGE_FAULT 12
 #define CAUSE_LOAD_PAGE_FAULT  13
-#define CAUSE_STORE_PAGE_FAULT 15 /* stores and AMOs */
+#define CAUSE_STORE_PAGE_FAULT 15       /* stores and AMOs */
+#define SSTATUS_SPIE           (1 << 5) /* interrupts were enabled where the trap came from */
+#define FRAME_RECORD_ALIGN     16       /* a frame record's size, and the ABI's stack alignment */
 
 struct trapframe {
 	uint64_t x[32]; /* x[0] unused, x[2] the interrupted sp, x[4] (tp) never restored */
@@ -97,6 +105,17 @@ void riscv64_exception(struct trapframe *tf)
 		return; /* resolved: retry the access */
 	const char *name = code < 16 ? exception_names[code] : "exception";
 	uint64_t addr = code < 16 && (address_faults >> code & 1) ? tf->stval : 0;
+	if (code == CAUSE_FETCH_PAGE_FAULT || code == CAUSE_LOAD_PAGE_FAULT ||
+	    code == CAUSE_STORE_PAGE_FAULT) {
+		struct trap_signal sig = {
+		    .sig = TRAP_SIGSEGV,
+		    .code = TRAP_SEGV_MAPERR,
+		    .addr = addr,
+		    .fetch = code == CAUSE_FETCH_PAGE_FAULT,
+		};
+		trap_signal(tf, &sig, name, code);
+		return;
+	}
 	trap_unexpected(tf, name, code, addr);
 }
 
@@ -126,6 +145,47 @@ uintptr_t arch_trap_frameless_ret(const struct trapframe *tf, struct stack_bound
 {
 	(void)tf, (void)stack;
 	return 0;
+}
+
+bool arch_trap_irq_enabled(const struct trapframe *tf)
+{
+	return (tf->sstatus & SSTATUS_SPIE) != 0;
+}
+
+/* Whether fp, the interrupted s0, is a leaf's short record (kernel/
+ * backtrace.h): its return-address slot holds a frame pointer above it
+ * on stack instead of code. */
+static bool short_record(uintptr_t fp, struct stack_bounds stack)
+{
+	if (fp % sizeof(uintptr_t) != 0 || fp < stack.lo + sizeof(uintptr_t) || fp > stack.hi)
+		return false;
+	uintptr_t slot = *(const uintptr_t *)(fp + ARCH_FRAME_RET_OFFSET);
+	return slot > fp && slot <= stack.hi && slot % sizeof(uintptr_t) == 0;
+}
+
+/* ra becomes the return address. A leaf's short record would hide its
+ * caller (its return address lives in ra, which this overwrites), so a
+ * full record {caller's s0, ra} is built for it just below the
+ * interrupted sp and s0 moved there: the walk from fn then shows the leaf
+ * and its caller. sp stays 16-byte aligned. A write below sp may fault in
+ * the goroutine's next stack page: a nested page fault maps it. */
+void arch_trap_call(struct trapframe *tf, uintptr_t fn, bool at_pc, struct stack_bounds stack)
+{
+	if (at_pc) {
+		uintptr_t fp = tf->x[8];
+		if (short_record(fp, stack)) {
+			uintptr_t sp =
+			    (tf->x[2] & ~(uintptr_t)(FRAME_RECORD_ALIGN - 1)) - FRAME_RECORD_ALIGN;
+			uintptr_t record = sp + FRAME_RECORD_ALIGN;
+			*(uint64_t *)(record + ARCH_FRAME_LINK_OFFSET) =
+			    *(const uint64_t *)(fp + ARCH_FRAME_RET_OFFSET);
+			*(uint64_t *)(record + ARCH_FRAME_RET_OFFSET) = tf->x[1];
+			tf->x[8] = record;
+			tf->x[2] = sp;
+		}
+		tf->x[1] = tf->sepc + 1;
+	}
+	tf->sepc = fn;
 }
 
 const struct trapframe *arch_trap_frame_find(uintptr_t ret, uintptr_t fp, size_t *size)

@@ -14,8 +14,13 @@
  * GDT, since the TSS descriptor lives there.
  *
  * Exceptions. A page fault goes to trap_page_fault (tracked writes, stale
- * TLB entries, goroutine stacks growing); the other exceptions, and page
- * faults it does not resolve, are unexpected and go to trap_unexpected.
+ * TLB entries, goroutine stacks growing); one it does not resolve is
+ * Go's SIGSEGV (code SEGV_MAPERR for a page not present, SEGV_ACCERR for
+ * a protection violation) and a divide error (#DE: division by zero, or
+ * the quotient overflowing, both Linux's FPE_INTDIV) Go's SIGFPE, which
+ * trap_signal may turn into a panic (arch_trap_call redirects the frame).
+ * The other exceptions, and faults trap_signal refuses, are unexpected
+ * and go to trap_unexpected.
  *
  * Interrupts are dispatched by vector: the local APIC timer, the kernel
  * IPI, device lines (VECTOR_IRQ_BASE + global system interrupt), and the
@@ -46,13 +51,16 @@
 #include "kernel/cpu.h"
 #include "kernel/trap.h"
 
+#define VECTOR_DIVIDE_ERROR   0
 #define VECTOR_NMI            2
 #define VECTOR_DOUBLE_FAULT   8
 #define VECTOR_PAGE_FAULT     14
 #define VECTOR_MACHINE_CHECK  18
-#define PF_ERROR_WRITE        0x2 /* page-fault error code: the access was a write */
-#define PF_ERROR_RESERVED     0x8 /* ... a reserved bit was set in an entry */
-#define IST_EMERGENCY         1   /* interrupt stack table slots (1-based) */
+#define PF_ERROR_PRESENT      0x1  /* page-fault error code: a protection violation */
+#define PF_ERROR_WRITE        0x2  /* ... the access was a write */
+#define PF_ERROR_RESERVED     0x8  /* ... a reserved bit was set in an entry */
+#define PF_ERROR_FETCH        0x10 /* ... an instruction fetch */
+#define IST_EMERGENCY         1    /* interrupt stack table slots (1-based) */
 #define IST_EXCEPTION         2
 #define IST_INTERRUPT         3
 #define GATE_INTERRUPT        0x8e
@@ -232,14 +240,28 @@ void x86_64_traps_init_cpu(int id)
 static void exception(struct trapframe *tf)
 {
 	uint64_t v = tf->vector;
-	uint64_t addr = 0;
 	if (v == VECTOR_PAGE_FAULT) {
-		addr = read_cr2(); /* first: a nested fault would replace it */
-		if (!(tf->error & PF_ERROR_RESERVED) &&
-		    trap_page_fault(tf, addr, tf->error & PF_ERROR_WRITE))
+		uint64_t addr = read_cr2(); /* first: a nested fault would replace it */
+		if (tf->error & PF_ERROR_RESERVED)
+			trap_unexpected(tf, exception_names[v], v, addr);
+		if (trap_page_fault(tf, addr, tf->error & PF_ERROR_WRITE))
 			return;
+		struct trap_signal sig = {
+		    .sig = TRAP_SIGSEGV,
+		    .code = tf->error & PF_ERROR_PRESENT ? TRAP_SEGV_ACCERR : TRAP_SEGV_MAPERR,
+		    .addr = addr,
+		    .fetch = (tf->error & PF_ERROR_FETCH) != 0,
+		};
+		trap_signal(tf, &sig, exception_names[v], v);
+		return;
 	}
-	trap_unexpected(tf, exception_names[v], v, addr);
+	if (v == VECTOR_DIVIDE_ERROR) {
+		struct trap_signal sig = {
+		    .sig = TRAP_SIGFPE, .code = TRAP_FPE_INTDIV, .addr = tf->rip};
+		trap_signal(tf, &sig, exception_names[v], v);
+		return;
+	}
+	trap_unexpected(tf, exception_names[v], v, 0);
 }
 
 /* An interrupt, on the interrupted stack. */
@@ -318,6 +340,36 @@ uintptr_t arch_trap_frameless_ret(const struct trapframe *tf, struct stack_bound
 	if (call[0] != CALL_REL32 || tf->rip < callee || tf->rip - callee >= FRAMELESS_REACH)
 		return 0;
 	return ret;
+}
+
+bool arch_trap_irq_enabled(const struct trapframe *tf)
+{
+	return (tf->rflags & X86_RFLAGS_IF) != 0;
+}
+
+/* Pushes the return address on the interrupted stack so that fn's entry
+ * sees %rsp as after a call from 16-byte aligned code (%rsp + 8 aligned).
+ * A function with no record of its own (arch_trap_frameless_ret) first
+ * gets the push of %rbp it has not done: just below its return address,
+ * the interrupted %rbp, and %rbp pointing there, a frame record like the
+ * one its prologue builds. Writes below the interrupted %rsp may fault
+ * in the goroutine's next stack page: a nested page fault maps it. */
+void arch_trap_call(struct trapframe *tf, uintptr_t fn, bool at_pc, struct stack_bounds stack)
+{
+	if (at_pc) {
+		uintptr_t sp = tf->rsp & ~(uintptr_t)(sizeof(uintptr_t) - 1);
+		if (arch_trap_frameless_ret(tf, stack) != 0) {
+			sp -= sizeof(uintptr_t);
+			*(uint64_t *)sp = tf->rbp;
+			tf->rbp = sp;
+		}
+		sp -= sizeof(uintptr_t);
+		if ((sp + sizeof(uintptr_t)) % STACK_ALIGNMENT != 0)
+			sp -= sizeof(uintptr_t);
+		*(uint64_t *)sp = tf->rip + 1;
+		tf->rsp = sp;
+	}
+	tf->rip = fn;
 }
 
 const struct trapframe *arch_trap_frame_find(uintptr_t ret, uintptr_t fp, size_t *size)

@@ -4,6 +4,7 @@
 #ifndef GORT_DEBUG_H
 #define GORT_DEBUG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Sets the garbage collection target percentage (GOGC) and returns the
@@ -22,6 +23,21 @@ int64_t debug_SetMemoryLimit(int64_t limit);
  * "stack overflow". The default is 256 KiB, or the boot parameter
  * gort.maxstack=; main's stack is 64 MiB. */
 int debug_SetMaxStack(int bytes);
+
+/* debug.SetTraceback: how much an unrecovered panic or fatal error
+ * prints, with GOTRACEBACK's values ("none", "single", "all", "system",
+ * "crash"); never less than the GOTRACEBACK boot parameter asked for. */
+void debug_SetTraceback(const char *level);
+
+/* debug.SetPanicOnFault: whether a fault of the calling goroutine at an
+ * address outside the first page (a wild pointer, a write to read-only
+ * memory) is a recoverable panic, "runtime error: invalid memory address
+ * or nil pointer dereference", rather than the fatal error "unexpected
+ * fault address" it is by default. Faults below 0x1000 (nil pointers)
+ * panic either way. Per goroutine, off in a new one; returns the previous
+ * setting. Go's changes only faults in memory-mapped files, which gort
+ * does not have, so it applies to every address here. */
+bool debug_SetPanicOnFault(bool enabled);
 
 /* debug.Stack: the calling goroutine's traceback in Go's format, as a
  * NUL-terminated string on the heap. */

@@ -1,15 +1,12 @@
 /*
  * GODEBUG=efence=1: every object has its own pages and a freed one is
- * unmapped, so a use after free faults (the exception report, status 2)
- * instead of reading stale memory.
+ * unmapped, so a use after free faults (Go's "unexpected fault address"
+ * fatal error, status 2) instead of reading stale memory.
  *
  * cmdline: GODEBUG=efence=1
  * expect-line: objects on pages of their own
  * expect-line: freed; reading it again
- * x86_64.expect-contains: unexpected exception: page fault (vector 14)
- * aarch64.expect-contains: unexpected exception: data abort
- * riscv64.expect-contains: unexpected exception: load page fault (vector 13)
- * expect-order: freed; reading it again | read_after_free at | fatal error: unexpected exception
+ * expect-order: freed; reading it again | unexpected fault address 0x | fatal error: fault | [signal SIGSEGV: segmentation violation code=0x1 addr=0x | read_after_free(...)
  * expect-not-contains: survived
  * expect-exit: 2
  */

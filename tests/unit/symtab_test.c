@@ -50,6 +50,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tools/path_clean.h"
 #include "tests/unit/check.h"
 
 enum { MAX_FRAMES = 32, STRIDE = 7 };
@@ -383,7 +384,7 @@ static struct a2l_answer *ask_addr2line(const char *image, const uint64_t *pcs, 
 		if (colon != NULL)
 			*colon = '\0';
 		/* No line: addr2line may still name a file (from an STT_FILE symbol). */
-		fr->file = strdup(fr->line == 0 || strcmp(line, "??") == 0 ? "" : line);
+		fr->file = strdup(fr->line == 0 || strcmp(line, "??") == 0 ? "" : path_clean(line));
 	}
 	if (f != NULL)
 		fclose(f);
@@ -686,9 +687,36 @@ static void test_check(void)
 	free(err);
 }
 
+/* Paths are stored cleaned: what the cleaning does. */
+static void test_path_clean(void)
+{
+	static const char *const cases[][2] = {
+	    {"/work/gort/./runtime/chan.c", "/work/gort/runtime/chan.c"},
+	    {"/b/deps/picolibc-build/../../src/x.c", "/b/src/x.c"},
+	    {"//a//b/", "/a/b"},
+	    {"/a/./b/./c/../d", "/a/b/d"},
+	    {"/..", "/"},
+	    {"a/../../b", "../b"},
+	    {"../../x", "../../x"},
+	    {"a/..", "."},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char buf[128];
+		snprintf(buf, sizeof buf, "%s", cases[i][0]);
+		path_clean(buf);
+		if (strcmp(buf, cases[i][1]) != 0) {
+			fprintf(stderr, "path_clean(%s) = %s, want %s\n", cases[i][0], buf,
+				cases[i][1]);
+			failures++;
+		}
+	}
+}
+
 int main(void)
 {
 	static const char *const arches[] = {"x86_64", "aarch64", "riscv64"};
+
+	test_path_clean();
 
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
