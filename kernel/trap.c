@@ -20,6 +20,7 @@
 #include "kernel/arch.h"
 #include "kernel/backtrace.h"
 #include "kernel/console.h"
+#include "kernel/freeze.h"
 #include "kernel/cpu.h"
 #include "kernel/exit.h"
 #include "kernel/boot.h"
@@ -42,6 +43,7 @@ _Noreturn void trap_unexpected(const struct trapframe *tf, const char *name, uin
 			       name);
 		machine_exit(2);
 	}
+	freeze_others(); /* the other CPUs stop where they are (kernel/freeze.h) */
 	console_printf("unexpected exception: %s (vector %lu) pc=0x%lx addr=0x%lx\n", name,
 		       (unsigned long)vector, (unsigned long)arch_trap_pc(tf), (unsigned long)addr);
 	arch_trap_print_registers(tf);

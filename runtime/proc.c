@@ -49,6 +49,7 @@
 #include "kernel/console.h"
 #include "kernel/pagealloc.h"
 #include "kernel/smp.h"
+#include "runtime/ancestors.h"
 #include "runtime/panic.h"
 #include "runtime/settings.h"
 #include "runtime/stack.h"
@@ -623,6 +624,7 @@ static struct g *newproc(void (*fn)(void *), void *arg, size_t stack_size, size_
 	gp->goid = __atomic_add_fetch(&sched.goidgen, 1, __ATOMIC_RELAXED);
 	struct g *parent = getg();
 	gp->parentgoid = parent != NULL ? parent->goid : 0;
+	gp->ancestors = ancestors_capture(parent, (uintptr_t)newproc, arch_current_fp());
 	gp->sched_sp = arch_context_make(gp->stack_hi, goroutine_start, gp);
 	if (!gp->inallgs)
 		allgadd(gp);
@@ -765,6 +767,7 @@ _Noreturn void schedinit(void (*main_fn)(void *arg), void *arg)
 		allm[i].p = &allp[i];
 	}
 	schedtrace_init();
+	ancestors_init();
 	stack_init();
 	newproc(main_fn, arg, STACK_MAIN_SIZE, STACK_MAIN_INITIAL, 0, false);
 	for (int i = 0; i < ncpu; i++)

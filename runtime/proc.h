@@ -27,6 +27,7 @@
 #include "kernel/console.h"
 #include "kernel/spinlock.h"
 
+struct ancestors;
 struct p;
 struct sudog;
 struct gort_scope_frame;
@@ -51,6 +52,7 @@ struct g {
 	uintptr_t sched_sp;     /* saved context (arch_context_switch) while not running */
 	int64_t goid;           /* Go's goroutine id: main is 1 */
 	int64_t parentgoid;     /* the goroutine that started it (0 for main) */
+	struct ancestors *ancestors; /* GODEBUG=tracebackancestors (ancestors.h), or NULL */
 	uint32_t status;        /* enum gstatus; atomic */
 	const char *waitreason; /* while G_WAITING: "chan receive", "sleep", ... */
 	int64_t waitsince;      /* nanotime() when it parked */

@@ -59,6 +59,7 @@
 #include "kernel/boot.h"
 #include "kernel/console.h"
 #include "kernel/exit.h"
+#include "kernel/freeze.h"
 #include "kernel/pagealloc.h"
 #include "kernel/vm.h"
 #include "runtime/malloc.h"
@@ -454,6 +455,7 @@ void stack_free(struct g *gp)
 /* Go's stack overflow report, from the page-fault handler. */
 static _Noreturn void stack_overflow(struct g *gp, const struct trapframe *tf)
 {
+	freeze_others();
 	console_printf("runtime: goroutine stack exceeds %zu-byte limit\n", gp->stack_size);
 	console_printf("runtime: sp=%#lx stack=[%#lx, %#lx]\n", (unsigned long)arch_trap_sp(tf),
 		       (unsigned long)gp->stack_base,

@@ -14,6 +14,7 @@
 #include "kernel/clock.h"
 #include "kernel/console.h"
 #include "kernel/freeze.h"
+#include "runtime/ancestors.h"
 #include "runtime/sched.h"
 #include "runtime/settings.h"
 #include "runtime/symbols.h"
@@ -91,6 +92,14 @@ void traceback_walk(struct tb_writer *w, uintptr_t pc, uintptr_t fp, struct stac
 		return;
 	}
 	int n = backtrace_walk(pc, fp, stack, frames, BACKTRACE_MAX_FRAMES);
+	traceback_frames(w, frames, n, system);
+	if (n == BACKTRACE_MAX_FRAMES)
+		tb_printf(w, "...additional frames elided...\n");
+}
+
+void traceback_frames(struct tb_writer *w, const struct backtrace_frame *frames, int n,
+		      bool system)
+{
 	system = system || settings.traceback.level >= 2;
 	int printed = 0;
 	for (int i = 0; i < n; i++)
@@ -98,8 +107,6 @@ void traceback_walk(struct tb_writer *w, uintptr_t pc, uintptr_t fp, struct stac
 	if (printed == 0) /* only runtime frames: show them rather than nothing */
 		for (int i = 0; i < n; i++)
 			print_frame(w, frames[i], true);
-	if (n == BACKTRACE_MAX_FRAMES)
-		tb_printf(w, "...additional frames elided...\n");
 }
 
 static const char *status_name(uint32_t status)
@@ -134,19 +141,24 @@ void traceback_header(struct tb_writer *w, struct g *gp)
 	tb_printf(w, "]:\n");
 }
 
-/* "created by f in goroutine N" and the go statement's place. */
-static void print_created_by(struct tb_writer *w, struct g *gp)
+void traceback_created_by(struct tb_writer *w, uintptr_t gopc, int64_t goid, int64_t parentgoid)
 {
 	struct symtab_frame lf[SYMBOLS_MAX_INLINE];
-	if (gp->gopc == 0 || gp->goid == 1)
+	if (gopc == 0 || goid == 1)
 		return;
-	int k = symbols_frames(gp->gopc, lf, SYMBOLS_MAX_INLINE);
+	int k = symbols_frames(gopc, lf, SYMBOLS_MAX_INLINE);
 	if (k == 0)
 		return;
 	/* The function that ran the go statement: the innermost frame. */
 	tb_printf(w, "created by %s in goroutine %lld\n\t%s:%u +0x%lx\n", lf[0].name,
-		  (long long)gp->parentgoid, lf[0].file, (unsigned)lf[0].line,
-		  (unsigned long)(gp->gopc - lf[k - 1].entry));
+		  (long long)parentgoid, lf[0].file, (unsigned)lf[0].line,
+		  (unsigned long)(gopc - lf[k - 1].entry));
+}
+
+static void print_created_by(struct tb_writer *w, struct g *gp)
+{
+	traceback_created_by(w, gp->gopc, gp->goid, gp->parentgoid);
+	ancestors_print(w, gp, gp->system);
 }
 
 void traceback_goroutine(struct tb_writer *w, struct g *gp, uintptr_t pc, uintptr_t fp)

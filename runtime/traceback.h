@@ -43,6 +43,15 @@ void tb_printf(struct tb_writer *w, const char *fmt, ...) __attribute__((format(
 void traceback_walk(struct tb_writer *w, uintptr_t pc, uintptr_t fp, struct stack_bounds stack,
 		    bool system);
 
+/* Frames already walked, in the same format. */
+void traceback_frames(struct tb_writer *w, const struct backtrace_frame *frames, int n,
+		      bool system);
+
+/* "created by f in goroutine N" and the go statement's place, for the
+ * goroutine goid created at gopc by goroutine parentgoid (nothing for
+ * main). */
+void traceback_created_by(struct tb_writer *w, uintptr_t gopc, int64_t goid, int64_t parentgoid);
+
 /* "goroutine N [status, M minutes, locked to thread]:" */
 void traceback_header(struct tb_writer *w, struct g *gp);
 
