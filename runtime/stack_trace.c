@@ -64,4 +64,6 @@ __attribute__((noinline)) char *debug_Stack(void)
 __attribute__((noinline)) void debug_PrintStack(void)
 {
 	format_stacks(NULL, (uintptr_t)debug_PrintStack, arch_current_fp(), false);
+	/* Not a tail call: the walk starts in this function's own frame. */
+	__asm__ volatile("" ::: "memory");
 }

@@ -11,6 +11,8 @@
  * expect-line: funcforpc ok
  * expect-line: stack ok
  * expect-line: stack all ok
+ * expect-line: debug stack ok
+ * expect-order: print stack: | goroutine 1 [running]: | check_debug_stack(...) | main(...)
  * expect-not-contains: FAIL
  */
 #include <gort.h>
@@ -143,25 +145,46 @@ static NOINLINE void blocked(void *arg)
 	__asm__ volatile("" ::: "memory"); /* not a tail call: blocked keeps its frame */
 }
 
+static NOINLINE void sleeper(void *arg)
+{
+	(void)arg;
+	time_Sleep(time_Hour);
+	__asm__ volatile("" ::: "memory");
+}
+
 static void check_stack_all(void)
 {
 	never = chan_make(0, 0);
 	go(blocked, NULL); int go_line = __LINE__;
-	while (runtime_NumGoroutine() < 2)
-		runtime_Gosched();
-	for (int i = 0; i < 100; i++)
-		runtime_Gosched(); /* let it block */
-	int n = runtime_Stack(stack_buf, sizeof stack_buf - 1, true);
-	stack_buf[n] = '\0';
+	go(sleeper, NULL);
+	bool ok = false;
 	char created[96];
 	snprintf(created, sizeof created, "created by check_stack_all in goroutine 1\n");
-	bool ok = strncmp(stack_buf, "goroutine 1 [running]:\n", 23) == 0 &&
-		  strstr(stack_buf, "[chan receive]:\nblocked(...)\n\t") != NULL &&
-		  strstr(stack_buf, created) != NULL && has_file_line(stack_buf, go_line);
+	for (int tries = 0; tries < 1000 && !ok; tries++) {
+		runtime_Gosched(); /* until both block (they may run on another CPU) */
+		int n = runtime_Stack(stack_buf, sizeof stack_buf - 1, true);
+		stack_buf[n] = '\0';
+		ok = strncmp(stack_buf, "goroutine 1 [running]:\n", 23) == 0 &&
+		     strstr(stack_buf, "[chan receive]:\nblocked(...)\n\t") != NULL &&
+		     strstr(stack_buf, "[sleep]:\nsleeper(...)\n\t") != NULL &&
+		     strstr(stack_buf, created) != NULL && has_file_line(stack_buf, go_line);
+	}
 	if (!ok)
 		printf("FAIL: Stack(all) gave:\n%s\n", stack_buf);
 	else
 		printf("stack all ok\n");
+}
+
+static NOINLINE void check_debug_stack(void)
+{
+	char *s = debug_Stack();
+	bool ok = s != NULL && strncmp(s, "goroutine 1 [running]:\n", 23) == 0 &&
+		  strstr(s, "\ncheck_debug_stack(...)\n\t") != NULL &&
+		  strstr(s, "\nmain(...)\n\t") != NULL && s[strlen(s) - 1] == '\n';
+	printf(ok ? "debug stack ok\n" : "FAIL: debug_Stack gave:\n%s\n", s);
+	printf("print stack:\n");
+	debug_PrintStack();
+	__asm__ volatile("" ::: "memory");
 }
 
 int main(void)
@@ -171,5 +194,6 @@ int main(void)
 	check_funcforpc();
 	check_stack();
 	check_stack_all();
+	check_debug_stack();
 	return 0;
 }
