@@ -191,7 +191,8 @@ $(B)/tools/%: | $(SETUP)
 
 TOOLS := $(B)/tools/gort-run $(B)/tools/gort-test
 # The image symbol table's builder and checker reads images with libelf and libdw.
-$(B)/tools/gort-symtab: tools/gort-symtab.c tools/path_clean.c tools/path_clean.h \
+$(B)/tools/gort-symtab: tools/gort-symtab.c $(wildcard tools/symtab_*.c tools/symtab_*.h) \
+		tools/path_clean.c tools/path_clean.h \
 		runtime/symtab.c runtime/symtab.h runtime/symtab_format.h $(HOST_LIB) | $(SETUP)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) -lelf -ldw
