@@ -34,9 +34,12 @@ void ancestors_init(void)
 	generations = n < 0 ? 0 : n > 1000 ? 1000 : (int)n;
 }
 
-struct ancestors *ancestors_capture(struct g *creator, uintptr_t pc, uintptr_t fp)
+struct ancestors *ancestors_capture(uintptr_t pc, uintptr_t fp)
 {
-	if (generations == 0 || creator == NULL)
+	if (generations == 0)
+		return NULL;
+	struct g *creator = getg();
+	if (creator == NULL)
 		return NULL;
 	const struct ancestors *older = creator->ancestors;
 	int inherit = older != NULL ? older->n : 0;

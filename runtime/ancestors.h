@@ -27,10 +27,11 @@ struct g;
 /* Reads GODEBUG's tracebackancestors; schedinit, before any goroutine. */
 void ancestors_init(void);
 
-/* The ancestry record for a goroutine that creator (NULL: none) starts now,
- * from the creator's frame (pc, fp), or NULL when ancestry is off.
- * Goroutine context, interrupts on. */
-struct ancestors *ancestors_capture(struct g *creator, uintptr_t pc, uintptr_t fp);
+/* The ancestry record for a goroutine that the running one starts now,
+ * from the creator's frame (pc, fp); NULL when ancestry is off (at once,
+ * for the price of one load) or outside a goroutine. Goroutine context,
+ * interrupts on. */
+struct ancestors *ancestors_capture(uintptr_t pc, uintptr_t fp);
 
 /* Prints gp's ancestors, if any, after its traceback. */
 void ancestors_print(struct tb_writer *w, const struct g *gp, bool system);

@@ -622,15 +622,15 @@ static struct g *newproc(void (*fn)(void *), void *arg, size_t stack_size, size_
 	gp->gopc = gopc;
 	gp->system = system;
 	gp->goid = __atomic_add_fetch(&sched.goidgen, 1, __ATOMIC_RELAXED);
-	struct g *parent = getg();
-	gp->parentgoid = parent != NULL ? parent->goid : 0;
-	gp->ancestors = ancestors_capture(parent, (uintptr_t)newproc, arch_current_fp());
+	gp->ancestors = ancestors_capture((uintptr_t)newproc, arch_current_fp());
 	gp->sched_sp = arch_context_make(gp->stack_hi, goroutine_start, gp);
 	if (!gp->inallgs)
 		allgadd(gp);
 	if (!system)
 		__atomic_add_fetch(&sched.ngoroutines, 1, __ATOMIC_RELAXED);
 	unsigned long flags = arch_irq_save();
+	struct g *parent = this_m()->curg; /* NULL for main */
+	gp->parentgoid = parent != NULL ? parent->goid : 0;
 	__atomic_store_n(&gp->status, G_RUNNABLE, __ATOMIC_RELEASE);
 	ready_here(gp);
 	arch_irq_restore(flags);
@@ -651,13 +651,18 @@ void gort_go_system(void (*fn)(void *arg), void *arg)
 
 void runtime_Goexit(void)
 {
-	goexit_run_defers();
 	arch_irq_save();
-	struct m *mp = this_m();
-	struct g *gp = mp->curg;
+	struct g *gp = this_m()->curg;
 	if (gp == NULL)
 		throw("Goexit: not on a goroutine");
-	console_line_flush(&gp->out);
+	if (gp->scope != NULL || gp->panic != NULL) {
+		/* Its deferred calls first, with interrupts on. */
+		arch_irq_enable();
+		goexit_run_defers();
+		arch_irq_save();
+	}
+	if (gp->out.len != 0)
+		console_line_flush(&gp->out);
 	if (gp->goid == 1)
 		sched.main_goexited = true;
 	if (!gp->system)

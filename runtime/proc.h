@@ -82,7 +82,6 @@ struct g {
 	bool preempt;                /* a preemption request (the 10 ms tick) */
 	bool system;                 /* the runtime's own (Go's isSystemGoroutine): not in
 				      * NumGoroutine, in tracebacks only with GOTRACEBACK=system */
-	struct console_line out;     /* its stdio output, a line at a time */
 	struct g *allprev, *allnext; /* allgs, under allglock */
 	bool inallgs;                /* on allgs: live, or dead with its top page mapped */
 
@@ -99,6 +98,10 @@ struct g {
 	uintptr_t sigcode1;    /* the faulting address */
 	uintptr_t sigpc;       /* the faulting instruction */
 	bool paniconfault;     /* debug_SetPanicOnFault */
+
+	/* Its stdio output, a line at a time. Last: a reused g is zeroed up
+	 * to out.buf, whose old bytes len makes dead (stack.c, g_reuse). */
+	struct console_line out;
 };
 
 /* The running goroutine; NULL in the scheduler context and before the

@@ -255,7 +255,7 @@ static struct g *g_reuse(struct g *dead)
 	bool inallgs = dead->inallgs;
 	uintptr_t base = dead->stack_base;
 	size_t size = dead->stack_size;
-	memset(dead, 0, sizeof *dead);
+	memset(dead, 0, offsetof(struct g, out.buf)); /* out.len included */
 	dead->allprev = prev;
 	dead->allnext = next;
 	dead->inallgs = inallgs;
