@@ -1,8 +1,8 @@
 /*
- * The report for a trap nobody handles: name, vector, faulting address,
- * registers, a raw-PC backtrace (symbolized by the host runner until the
- * image carries its own symbol table), then Go's "fatal error:" line and
- * exit status 2.
+ * The report for a trap nobody handles, after stopping the other CPUs:
+ * name, vector, faulting address, registers, a raw-PC backtrace (which the
+ * host runner symbolizes: kernel code does not depend on the runtime's
+ * symbol table), then Go's "fatal error:" line and exit status 2.
  *
  * Faults first go to the runtime (trap_signal): one that a goroutine's own
  * code took becomes a Go panic there (runtime/sigpanic.c), and only the
