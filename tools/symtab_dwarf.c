@@ -102,6 +102,26 @@ static Dwarf_Addr row_addr(Dwarf_Lines *lines, size_t i)
 	return addr;
 }
 
+/* Adds span [lo, hi) clipped to the unit's own address ranges, as addr2line
+ * looks a pc up in the unit that covers it: a row can otherwise reach over
+ * code the linker put between the unit's pieces (an aarch64 erratum veneer
+ * after a sequence whose end row shares its last row's address). */
+static void add_unit_span(struct image *im, Dwarf_Die *cu, uint64_t lo, uint64_t hi,
+			  const char *file, uint32_t line)
+{
+	Dwarf_Addr base, rlo, rhi;
+	ptrdiff_t off = 0;
+	bool any = false;
+	while ((off = dwarf_ranges(cu, off, &base, &rlo, &rhi)) > 0) {
+		any = true;
+		uint64_t a = lo > rlo ? lo : rlo, b = hi < rhi ? hi : rhi;
+		if (a < b)
+			add_span(im, a, b, file, line);
+	}
+	if (!any) /* a unit without ranges: its table is all there is */
+		add_span(im, lo, hi, file, line);
+}
+
 /* A compilation unit's line table as spans. libdw hands the rows sorted by
  * address (an end-of-sequence row before the others at its address, rows at
  * one address in the order the table gives them). */
@@ -133,7 +153,8 @@ static void read_cu_lines(struct image *im, Dwarf_Die *cu, const char *comp_dir)
 			dwarf_lineno(row, &line);
 		}
 		if (j < n && path != NULL)
-			add_span(im, addr, row_addr(lines, j), path, line < 0 ? 0 : (uint32_t)line);
+			add_unit_span(im, cu, addr, row_addr(lines, j), path,
+				      line < 0 ? 0 : (uint32_t)line);
 	}
 }
 
