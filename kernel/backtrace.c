@@ -176,6 +176,14 @@ int backtrace_walk(uintptr_t pc, uintptr_t fp, struct stack_bounds stack,
 	return w.n;
 }
 
+int backtrace_walk_here(uintptr_t pc, uintptr_t fp, struct backtrace_frame *frames, int max)
+{
+	unsigned long flags = arch_irq_save();
+	int n = backtrace_walk(pc, fp, stack_bounds_of(fp), frames, max);
+	arch_irq_restore(flags);
+	return n;
+}
+
 int backtrace_collect(uintptr_t pc, uintptr_t fp, struct stack_bounds stack, uintptr_t *pcs,
 		      int max)
 {

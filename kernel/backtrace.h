@@ -75,6 +75,11 @@ struct backtrace_frame {
 int backtrace_walk(uintptr_t pc, uintptr_t fp, struct stack_bounds stack,
 		   struct backtrace_frame *frames, int max);
 
+/* backtrace_walk of the code running now, from (pc, fp) in one of its own
+ * frames, on the stack that holds fp; interrupts are kept off for the walk
+ * (so the bounds stay this CPU's). Any context. */
+int backtrace_walk_here(uintptr_t pc, uintptr_t fp, struct backtrace_frame *frames, int max);
+
 /* backtrace_walk's pcs alone, for callers that need no flags. */
 int backtrace_collect(uintptr_t pc, uintptr_t fp, struct stack_bounds stack, uintptr_t *pcs,
 		      int max);

@@ -51,9 +51,7 @@ struct ancestors *ancestors_capture(uintptr_t pc, uintptr_t fp)
 	me->goid = creator->goid;
 	me->parentgoid = creator->parentgoid;
 	me->gopc = creator->gopc;
-	unsigned long flags = arch_irq_save();
-	me->nframes = backtrace_walk(pc, fp, stack_bounds_of(fp), me->frames, ANCESTOR_FRAMES);
-	arch_irq_restore(flags);
+	me->nframes = backtrace_walk_here(pc, fp, me->frames, ANCESTOR_FRAMES);
 	if (inherit > 0)
 		memcpy(&an->a[1], older->a, (size_t)inherit * sizeof(struct ancestor));
 	an->n = inherit + 1;

@@ -32,16 +32,6 @@ struct inlined_func {
 	uintptr_t entry;
 };
 
-/* Fills frames with the calling goroutine's physical frames, starting at
- * (pc, fp): a frame of the caller's own. Returns how many. */
-static int walk_here(uintptr_t pc, uintptr_t fp, struct backtrace_frame *frames, int max)
-{
-	unsigned long flags = arch_irq_save();
-	int n = backtrace_walk(pc, fp, stack_bounds_of(fp), frames, max);
-	arch_irq_restore(flags);
-	return n;
-}
-
 /* The number of logical frames at return pc (1 when it is unknown). */
 static int logical_count(uintptr_t pc)
 {
@@ -55,8 +45,8 @@ __attribute__((noinline)) int runtime_Callers(int skip, uintptr_t *pc, int n)
 	struct backtrace_frame frames[CALLERS_MAX_FRAMES];
 	if (skip < 0 || n <= 0)
 		return 0;
-	int nframes = walk_here((uintptr_t)runtime_Callers, arch_current_fp(), frames,
-				CALLERS_MAX_FRAMES);
+	int nframes = backtrace_walk_here((uintptr_t)runtime_Callers, arch_current_fp(), frames,
+					  CALLERS_MAX_FRAMES);
 	int out = 0;
 	for (int i = 0; i < nframes && out < n; i++) {
 		uintptr_t ret = symbols_return_pc(frames[i]);
@@ -78,8 +68,8 @@ __attribute__((noinline)) bool runtime_Caller(int skip, uintptr_t *pc, const cha
 	if (skip < 0)
 		return false;
 	skip++; /* runtime_Caller's own frame */
-	int nframes = walk_here((uintptr_t)runtime_Caller, arch_current_fp(), frames,
-				CALLERS_MAX_FRAMES);
+	int nframes = backtrace_walk_here((uintptr_t)runtime_Caller, arch_current_fp(), frames,
+					  CALLERS_MAX_FRAMES);
 	for (int i = 0; i < nframes; i++) {
 		uintptr_t ret = symbols_return_pc(frames[i]);
 		struct symtab_frame lf[SYMBOLS_MAX_INLINE];

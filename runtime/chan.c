@@ -185,6 +185,23 @@ static bool chanparkcommit(struct g *gp, void *lock)
 	return true;
 }
 
+/* Parks the running goroutine on queue q of c (its send or receive queue)
+ * with elem as the value's place, c->lock held (interrupts off) and
+ * released by the park; returns whether the operation completed (false:
+ * c was closed under it, Go's sudog.success). Interrupts still off. */
+static bool chanblock(struct hchan *c, struct waitq *q, void *elem, const char *reason)
+{
+	struct g *gp = getg();
+	struct sudog mysg = {.g = gp, .elem = elem, .c = c};
+	gp->waiting = &mysg;
+	gp->param = NULL;
+	waitq_enqueue(q, &mysg);
+	gopark(chanparkcommit, &c->lock, reason);
+	gp->waiting = NULL;
+	gp->param = NULL;
+	return mysg.success;
+}
+
 /* Parks the running goroutine forever: the nil channel. */
 static _Noreturn void block_forever(const char *reason)
 {
@@ -226,16 +243,9 @@ static bool chansend(struct hchan *c, const void *ep, bool block)
 		return false;
 	}
 
-	struct g *gp = getg();
-	struct sudog mysg = {.g = gp, .elem = (void *)ep, .c = c};
-	gp->waiting = &mysg;
-	gp->param = NULL;
-	waitq_enqueue(&c->sendq, &mysg);
-	gopark(chanparkcommit, &c->lock, "chan send");
-	gp->waiting = NULL;
-	gp->param = NULL;
+	bool sent = chanblock(c, &c->sendq, (void *)ep, "chan send");
 	arch_irq_restore(flags);
-	if (!mysg.success)
+	if (!sent)
 		gopanic_string("send on closed channel");
 	return true;
 }
@@ -277,16 +287,8 @@ static bool chanrecv(struct hchan *c, void *ep, bool block, bool *received)
 		return false;
 	}
 
-	struct g *gp = getg();
-	struct sudog mysg = {.g = gp, .elem = ep, .c = c};
-	gp->waiting = &mysg;
-	gp->param = NULL;
-	waitq_enqueue(&c->recvq, &mysg);
-	gopark(chanparkcommit, &c->lock, "chan receive");
-	gp->waiting = NULL;
-	gp->param = NULL;
+	*received = chanblock(c, &c->recvq, ep, "chan receive");
 	arch_irq_restore(flags);
-	*received = mysg.success;
 	return true;
 }
 

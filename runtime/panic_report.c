@@ -90,7 +90,7 @@ static _Noreturn void die_with_traceback(uintptr_t pc, uintptr_t fp)
 		print_panic_traceback(gp, pc, fp);
 		if (tb.all && mp != NULL) {
 			console_printf("\n");
-			print_goroutines(gp);
+			traceback_others(NULL, gp);
 		}
 	}
 	if (tb.crash) {

@@ -158,10 +158,6 @@ void schedtrace_init(void);
 void schedtrace_tick(int64_t now);
 /* When the next trace is due (INT64_MAX: never); CPU 0 arms for it. */
 int64_t schedtrace_next(void);
-/* Prints "goroutine N [status]:" and a traceback of every goroutine but
- * skip (which the caller printed). */
-void print_goroutines(struct g *skip);
-void print_goroutine_header(struct g *gp);
 /* The deadlock check, when every p is idle; sched.lock held. */
 void checkdead(void);
 

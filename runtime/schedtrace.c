@@ -101,16 +101,6 @@ int64_t schedtrace_next(void)
 	return next_trace;
 }
 
-void print_goroutine_header(struct g *gp)
-{
-	traceback_header(NULL, gp);
-}
-
-void print_goroutines(struct g *skip)
-{
-	traceback_others(NULL, skip);
-}
-
 void checkdead(void)
 {
 	for (int i = 0; i < ncpu; i++) {
@@ -128,6 +118,6 @@ void checkdead(void)
 		machine_exit(2);
 	}
 	console_printf("fatal error: all goroutines are asleep - deadlock!\n\n");
-	print_goroutines(NULL);
+	traceback_others(NULL, NULL);
 	machine_exit(2);
 }
